@@ -27,6 +27,10 @@ class Settings:
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 30.0
     llm_temperature: float = 0.0
+    llm_max_tokens: int = 400
+    llm_passages: int = 6  # passages numbered in the prompt, at most
+    llm_prompt_chars: int = 4000  # and at most this much passage text (fits a 2,048-token context)
+    llm_retries: int = 1  # after a refused connection, 429 or 5xx, within answer_budget
     answer_budget: float = 90.0
     max_question_chars: int = 2000
     discord_token: str | None = None

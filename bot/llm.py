@@ -1,0 +1,245 @@
+"""The LLM answerer: an OpenAI-compatible server writes the answer; `bot.check` keeps what is supported.
+
+Every failure of the model (timeout, refused connection, 429/5xx after bounded retries, an empty, garbled or
+cut-off reply, the time budget spent) gives the extractive answer with a one-line notice. Time is bounded by
+`llm_timeout` per request and `answer_budget` per answer, retries included.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import openai
+
+from bot.answer import Answer, Answerer, TokenSink, abstention
+from bot.check import Checked, check
+from bot.llm_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
+from bot.retrieve import Retrieval
+from index.errors import AnswerUnavailable, SettingsError
+from prompts import render_messages
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.conversation import Conversation
+    from index.store import Store
+
+log = logging.getLogger(__name__)
+LLM_ERRORS = (openai.OpenAIError, httpx.HTTPError, json.JSONDecodeError, AnswerUnavailable)
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+MAX_RETRY_WAIT = 10.0
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point in time (perf_counter) that a whole answer, retries included, must not pass."""
+
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.perf_counter() + seconds)
+
+    def remaining(self) -> float:
+        return self.at - time.perf_counter()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the model wrote, and when its first token came (ms after the request)."""
+
+    text: str
+    first_token_ms: float | None
+
+
+def make_client(settings: Settings) -> openai.OpenAI:
+    """The one OpenAI client: explicit timeout, no hidden retries (ours are bounded by the answer budget)."""
+    if not settings.llm_configured:
+        msg = "The LLM answerer needs OPENAI_BASE_URL (any OpenAI-compatible server) or OPENAI_API_KEY."
+        raise SettingsError(msg)
+    return openai.OpenAI(
+        api_key=settings.openai_api_key or "not-needed",  # local servers ignore it; the client requires one
+        base_url=settings.openai_base_url,
+        timeout=httpx.Timeout(settings.llm_timeout, connect=min(5.0, settings.llm_timeout)),
+        max_retries=0,
+    )
+
+
+def llm_answerer(settings: Settings, store: Store, fallback: Answerer) -> LLMAnswerer:
+    """The LLM answerer for these settings, falling back to `fallback` whenever the model fails."""
+    return LLMAnswerer(make_client(settings), store, fallback, settings)
+
+
+class LLMAnswerer:
+    """Answers with a language model over numbered passages; every sentence it keeps is checked."""
+
+    name = "llm"
+
+    def __init__(self, client: openai.OpenAI, store: Store, fallback: Answerer, settings: Settings) -> None:
+        self.client = client
+        self.store = store
+        self.fallback = fallback
+        self.settings = settings
+
+    def rewrite(self, question: str, conversation: Conversation | None) -> str:
+        """The follow-up as a standalone question, written by the model; the extractive method if it fails."""
+        if conversation is None or not conversation.turns:
+            return question
+        messages = render_messages("rewrite", conversation=transcript(conversation), question=question)
+        deadline = Deadline.after(min(self.settings.llm_timeout, self.settings.answer_budget / 4))
+        try:
+            reply = self.complete(messages, deadline, max_tokens=80, on_token=None, retries=0)
+        except LLM_ERRORS as error:
+            log.warning("follow-up rewrite failed (%s); using the offline rewrite", describe(error))
+            return self.fallback.rewrite(question, conversation)
+        return standalone(reply.text, question, self.settings.max_question_chars) or self.fallback.rewrite(
+            question, conversation
+        )
+
+    def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
+               on_token: TokenSink | None = None) -> Answer:
+        """The model's answer, cut down to what the passages support; the extractive answer if it fails."""
+        started = time.perf_counter()
+        passages = chosen_passages(retrieval, self.settings.llm_passages, self.settings.llm_prompt_chars)
+        if not passages:
+            return replace(abstention(question, scope), answerer=self.name)
+        documents = memo(self.store.document)
+        messages = render_messages("answer", passages=numbered(passages, documents), question=question)
+        try:
+            reply = self.complete(messages, Deadline.after(self.settings.answer_budget),
+                                  max_tokens=self.settings.llm_max_tokens, on_token=on_token,
+                                  retries=self.settings.llm_retries)
+            text, declined = without_refusal(reply.text)
+            if not text and not declined:
+                raise AnswerUnavailable("the model's reply was empty")
+            checked = check(text, passages, documents)
+        except LLM_ERRORS as error:
+            log.warning("LLM answer failed (%s); giving the offline answer", describe(error))
+            offline = self.fallback.answer(question, retrieval, scope, quotes_only=quotes_only)
+            return replace(offline, notice=notice_for(error))
+        timings = answer_timings(started, reply, checked)
+        retrieval.timings_ms.update(timings)  # core.ask keeps the retrieval's timings dict as the answer's
+        return self.checked_answer(question, scope, checked, quotes_only, timings)
+
+    def checked_answer(self, question: str, scope: str, checked: Checked, quotes_only: bool,
+                       timings: dict[str, float]) -> Answer:
+        log.info("citation check kept %d sentences; rejected %d sentences and %d model citations",
+                 checked.kept_sentences, checked.rejected_sentences, checked.rejected_citations)
+        if not checked.citations:
+            return replace(abstention(question, scope), answerer=self.name, timings_ms=timings)
+        text = " ".join(c.text for c in checked.citations) if quotes_only else checked.text
+        return Answer(question, text, False, checked.citations, self.name, timings_ms=timings)
+
+    def complete(self, messages: list[dict[str, str]], deadline: Deadline, *, max_tokens: int,
+                 on_token: TokenSink | None, retries: int) -> Reply:
+        """Stream a reply; retry failed connections, 429 and 5xx while nothing was shown and time is left."""
+        shown: list[str] = []
+        sink = shown_sink(on_token, shown)
+        for attempt in range(retries + 1):
+            try:
+                return self.stream(messages, deadline, max_tokens, sink)
+            except (openai.APIConnectionError, openai.APIStatusError) as error:
+                wait = retry_wait(error, attempt)
+                if shown or attempt == retries or not retryable(error) or wait >= deadline.remaining() - 1:
+                    raise
+                log.info("LLM request failed (%s); retrying in %.1f s", describe(error), wait)
+                time.sleep(wait)
+        raise AnswerUnavailable("no attempt was made")  # unreachable: the loop returns or raises
+
+    def stream(self, messages: list[dict[str, str]], deadline: Deadline, max_tokens: int,
+               sink: TokenSink) -> Reply:
+        """One streamed request; raises AnswerUnavailable when the reply is cut off or the budget runs out."""
+        if deadline.remaining() <= 0:
+            raise AnswerUnavailable("the answer budget is spent")
+        started, first, parts, finished = time.perf_counter(), None, [], False
+        timeout = min(self.settings.llm_timeout, deadline.remaining())
+        client = self.client.with_options(timeout=httpx.Timeout(timeout))
+        with client.chat.completions.create(
+            model=self.settings.llm_model, messages=messages, max_tokens=max_tokens,  # type: ignore[arg-type]
+            temperature=self.settings.llm_temperature, stream=True,
+        ) as events:
+            for event in events:
+                text, finished = chunk_text(event), finished or chunk_finished(event)
+                if text:
+                    first = first if first is not None else (time.perf_counter() - started) * 1000
+                    parts.append(text)
+                    sink(text)
+                if deadline.remaining() <= 0:
+                    raise AnswerUnavailable("the model did not finish within the answer budget")
+        if not finished:
+            raise AnswerUnavailable("the reply was cut off before the model finished")
+        return Reply("".join(parts), first)
+
+
+def chunk_text(event: Any) -> str:
+    """The text a stream chunk adds, or "" (a chunk of another shape adds nothing)."""
+    choices = getattr(event, "choices", None)
+    delta = getattr(choices[0], "delta", None) if isinstance(choices, list) and choices else None
+    content = getattr(delta, "content", None)
+    return content if isinstance(content, str) else ""
+
+
+def chunk_finished(event: Any) -> bool:
+    choices = getattr(event, "choices", None)
+    return bool(isinstance(choices, list) and choices and getattr(choices[0], "finish_reason", None))
+
+
+def shown_sink(on_token: TokenSink | None, shown: list[str]) -> TokenSink:
+    """Passes tokens on without control characters, remembering that something was shown (no retry then)."""
+
+    def sink(text: str) -> None:
+        shown.append(text)
+        if on_token is not None:
+            on_token(CONTROL.sub("", text))
+
+    return sink
+
+
+def retryable(error: openai.APIConnectionError | openai.APIStatusError) -> bool:
+    return isinstance(error, openai.APIConnectionError) or error.status_code in RETRY_STATUSES
+
+
+def retry_wait(error: openai.APIConnectionError | openai.APIStatusError, attempt: int) -> float:
+    """Retry-After when the server sends one (seconds), else 0.5 s doubling."""
+    response = getattr(error, "response", None)
+    header = response.headers.get("retry-after") if isinstance(response, httpx.Response) else None
+    try:
+        return max(0.0, float(header)) if header else 0.5 * 2**attempt
+    except ValueError:
+        return MAX_RETRY_WAIT  # an HTTP date: assume long, which usually means "do not retry"
+
+
+def describe(error: BaseException) -> str:
+    """Error type and first line, for the log; the API key never appears in openai's messages."""
+    first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def notice_for(error: BaseException) -> str:
+    """The one line a user sees above the offline answer."""
+    if isinstance(error, openai.APITimeoutError) or "budget" in str(error):
+        reason = "did not answer in time"
+    elif isinstance(error, openai.APIConnectionError):
+        reason = "could not be reached"
+    elif isinstance(error, openai.RateLimitError):
+        reason = "is rate-limited"
+    elif isinstance(error, openai.APIStatusError):
+        reason = f"returned an error (HTTP {error.status_code})"
+    else:
+        reason = "sent a reply that was cut off or unreadable"
+    return f"The language model {reason}; this is the offline answer."
+
+
+def answer_timings(started: float, reply: Reply, checked: Checked) -> dict[str, float]:
+    timings = {
+        "llm": (time.perf_counter() - started) * 1000,
+        "rejected_sentences": float(checked.rejected_sentences),
+        "rejected_citations": float(checked.rejected_citations),
+    }
+    return timings | ({"first_token": reply.first_token_ms} if reply.first_token_ms is not None else {})
