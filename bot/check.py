@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answer import covered
 from bot.citations import Citation, attributed_quotes, same_person, speaker_of, without_quotes
 from index.documents import Document
 from index.lexical import terms
@@ -68,6 +67,13 @@ def sentences(reply: str) -> list[Sentence]:
             continue  # a stray marker or punctuation, not a sentence
         found.append(Sentence(" ".join(body.split()), tuple(dict.fromkeys(cited))))
     return found
+
+
+def covered(wanted: list[str], found: set[str]) -> float:
+    """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
+    prefixes = {term[:5] for term in found if len(term) >= 5}
+    hits = sum(1 for term in wanted if term in found or (len(term) >= 5 and term[:5] in prefixes))
+    return hits / len(wanted) if wanted else 0.0
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:

@@ -105,14 +105,31 @@ def open_store(settings: Settings, embeddings: NamedEmbeddings) -> Store:
     return store
 
 
-def build(settings: Settings, embeddings: NamedEmbeddings | None = None) -> Citebot:
-    """Wire the real parts together; front ends call this once at start-up."""
+def build(
+    settings: Settings, embeddings: NamedEmbeddings | None = None, answerer: str | None = None
+) -> Citebot:
+    """Wire the real parts together; front ends call this once at start-up.
+
+    `answerer` is "extractive" or "llm"; by default the LLM when one is configured, with the extractive
+    answerer as its fallback.
+    """
     from bot.answer import ExtractiveAnswerer
     from index.embeddings import LocalEmbeddings
+    from index.errors import SettingsError
 
+    chosen = answerer or ("llm" if settings.llm_configured else "extractive")
+    if chosen not in {"extractive", "llm"}:
+        msg = f"Unknown answerer {chosen!r}; choose extractive or llm."
+        raise SettingsError(msg)
     embeddings = embeddings or LocalEmbeddings()
     store = open_store(settings, embeddings)
-    return Citebot(store, Retriever(store, embeddings), ExtractiveAnswerer(store, embeddings), settings)
+    extractive = ExtractiveAnswerer(store, embeddings)
+    if chosen == "llm":
+        from bot.llm import llm_answerer
+
+        llm = llm_answerer(settings, store, extractive)
+        return Citebot(store, Retriever(store, embeddings), llm, settings)
+    return Citebot(store, Retriever(store, embeddings), extractive, settings)
 
 
 def rebuild(settings: Settings) -> int:
