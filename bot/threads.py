@@ -1,0 +1,123 @@
+"""Discord conversations kept in SQLite, so a thread's context survives a restart, until it goes idle.
+
+One row per turn, keyed by the Discord channel (a thread or a DM); the whole Answer is stored as JSON
+and rebuilt into the same frozen types on load. A thread the bot opened is remembered even with no turns.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer
+from bot.citations import Citation
+from bot.conversation import MAX_TURNS, Conversation, Turn
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS threads (channel INTEGER PRIMARY KEY, opened_at REAL, active_at REAL);
+CREATE TABLE IF NOT EXISTS turns (
+    channel INTEGER, position INTEGER, question TEXT, answer TEXT, at REAL, PRIMARY KEY (channel, position)
+);
+"""
+
+
+def answer_to_record(answer: Answer) -> dict[str, Any]:
+    """Everything needed to rebuild the Answer: its JSON plus the fields `to_json` leaves out."""
+    record = answer.to_json()
+    record["notice"] = answer.notice
+    record["citations"] = [vars(citation) for citation in answer.citations]
+    return record
+
+
+def answer_from_record(record: dict[str, Any]) -> Answer:
+    return Answer(
+        question=record["question"],
+        text=record["answer"],
+        abstained=record["abstained"],
+        citations=tuple(Citation(**citation) for citation in record["citations"]),
+        answerer=record.get("answerer", "extractive"),
+        latency_ms=record.get("latency_ms", 0.0),
+        notice=record.get("notice"),
+    )
+
+
+class ConversationStore:
+    """Per-channel conversations in `data_dir/discord.sqlite3`, expiring after `ttl` idle seconds."""
+
+    def __init__(self, path: Path, ttl: float, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.ttl = ttl
+        self.clock = clock
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection per call: safe from any thread, committed on success."""
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def open_thread(self, channel: int) -> None:
+        """Remember a thread the bot opened, so messages in it are follow-ups."""
+        now = self.clock()
+        with self.connect() as db:
+            db.execute("INSERT OR REPLACE INTO threads VALUES (?, ?, ?)", (channel, now, now))
+
+    def is_thread(self, channel: int) -> bool:
+        with self.connect() as db:
+            return db.execute("SELECT 1 FROM threads WHERE channel = ?", (channel,)).fetchone() is not None
+
+    def load(self, channel: int) -> Conversation:
+        """The channel's turns, or a fresh conversation when it has been idle longer than the ttl."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT question, answer, at FROM turns WHERE channel = ? ORDER BY position", (channel,)
+            ).fetchall()
+        if not rows or self.clock() - rows[-1][2] > self.ttl:
+            return Conversation()
+        return Conversation([Turn(q, answer_from_record(json.loads(a))) for q, a, _ in rows[-MAX_TURNS:]])
+
+    def add(self, channel: int, question: str, answer: Answer) -> None:
+        """Append one turn; an expired conversation starts again from this turn."""
+        now = self.clock()
+        record = json.dumps(answer_to_record(answer), ensure_ascii=False)
+        with self.connect() as db:
+            last = db.execute(
+                "SELECT MAX(position), MAX(at) FROM turns WHERE channel = ?", (channel,)
+            ).fetchone()
+            if last[1] is not None and now - last[1] > self.ttl:
+                db.execute("DELETE FROM turns WHERE channel = ?", (channel,))
+                last = (None, None)
+            position = 0 if last[0] is None else last[0] + 1
+            db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)", (channel, position, question, record, now))
+            db.execute(
+                "DELETE FROM turns WHERE channel = ? AND position <= ?", (channel, position - MAX_TURNS)
+            )
+            db.execute("UPDATE threads SET active_at = ? WHERE channel = ?", (now, channel))
+
+    def reset(self, channel: int) -> None:
+        with self.connect() as db:
+            db.execute("DELETE FROM turns WHERE channel = ?", (channel,))
+
+    def purge(self) -> int:
+        """Delete the turns of every conversation idle longer than the ttl; the number of channels."""
+        cutoff = self.clock() - self.ttl
+        with self.connect() as db:
+            stale = [
+                row[0]
+                for row in db.execute(
+                    "SELECT channel FROM turns GROUP BY channel HAVING MAX(at) < ?", (cutoff,)
+                )
+            ]
+            db.executemany("DELETE FROM turns WHERE channel = ?", [(c,) for c in stale])
+        return len(stale)

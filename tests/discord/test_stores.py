@@ -1,0 +1,62 @@
+"""Conversation persistence and feedback votes: plain SQLite, tested directly."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from bot.answer import Answer
+from bot.citations import Citation
+from bot.feedback import DOWN, UP, FeedbackStore
+from bot.threads import ConversationStore
+
+CITATION = Citation(1, "a.txt", "A", 3, 9, "quoted", "hash", 2, "https://example.org")
+ANSWER = Answer("Who?", "Them [1]", False, (CITATION,), notice="note")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_conversation_survives_a_restart_with_the_same_answers(tmp_path: Path) -> None:
+    ConversationStore(tmp_path / "d.sqlite3", ttl=60).add(7, "Who?", ANSWER)
+    reopened = ConversationStore(tmp_path / "d.sqlite3", ttl=60)
+    conversation = reopened.load(7)
+    assert [turn.question for turn in conversation.turns] == ["Who?"]
+    assert conversation.turns[0].answer == ANSWER
+    assert reopened.load(8).turns == []
+
+
+def test_an_idle_conversation_expires_and_starts_again(tmp_path: Path) -> None:
+    clock = Clock()
+    store = ConversationStore(tmp_path / "d.sqlite3", ttl=60, clock=clock)
+    store.add(7, "Who?", ANSWER)
+    clock.now += 61
+    assert store.load(7).turns == []
+    store.add(7, "Again?", ANSWER)
+    assert [turn.question for turn in store.load(7).turns] == ["Again?"]
+    clock.now += 61
+    assert store.purge() == 1
+
+
+def test_threads_the_bot_opened_are_remembered(tmp_path: Path) -> None:
+    ConversationStore(tmp_path / "d.sqlite3", ttl=60).open_thread(42)
+    assert ConversationStore(tmp_path / "d.sqlite3", ttl=60).is_thread(42)
+    assert not ConversationStore(tmp_path / "d.sqlite3", ttl=60).is_thread(43)
+
+
+def test_votes_are_exported_with_what_they_judge_one_per_user(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    answer_id = store.record_answer(ANSWER, channel=5)
+    assert store.vote(answer_id, 1, UP) and store.vote(answer_id, 2, DOWN) and store.vote(answer_id, 2, UP)
+    assert not store.vote(answer_id + 1, 1, UP)
+    out = io.StringIO()
+    assert store.export(out) == 2
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {(line["user"], line["vote"]) for line in lines} == {("1", "up"), ("2", "up")}
+    assert lines[0]["question"] == "Who?" and lines[0]["citations"][0]["text"] == "quoted"
