@@ -147,15 +147,20 @@ def index_group() -> None:
 
 
 @index_group.command(name="add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def index_add(paths: tuple[Path, ...]) -> None:
-    """Add files (or every supported file under a directory) to the index."""
-    from index.documents import expand_paths, load_file
+@click.argument("sources", nargs=-1, required=True)
+def index_add(sources: tuple[str, ...]) -> None:
+    """Add files, http(s) URLs, or every supported file under a directory (.txt .md .html .pdf)."""
+    from index.documents import collect
 
-    documents = [load_file(path) for path in expand_paths(list(paths))]
+    found = collect(list(sources))
+    for path, reason in found.skipped:
+        click.echo(f"skipped: {path}: {reason}", err=True)
     with writing() as bot:
-        for result in add_with_progress(bot, documents):
-            click.echo(f"{result.status}: {result.source} ({result.passages} passages)")
+        for result in add_with_progress(bot, found.documents):
+            unchanged = result.status == "unchanged"
+            done = "already indexed, nothing to do" if unchanged else f"{result.passages} passages"
+            click.echo(f"{result.status}: {result.source} ({done})")
+        bot.store.sweep()  # passages left behind by an interrupted run
 
 
 def add_with_progress(bot: Citebot, documents: list[Any]) -> list[Any]:
@@ -193,10 +198,11 @@ def list_documents(out: Console, bot: Citebot) -> None:
 
     from rich.table import Table
 
-    table = Table("source", "title", "passages", "characters", "added")
+    table = Table("source", "title", "passages", "size", "added")
     for info in bot.store.documents():
         added = datetime.datetime.fromtimestamp(info.added_at).strftime("%Y-%m-%d %H:%M")
-        table.add_row(info.source, info.title, str(info.passages), f"{info.chars:,}", added)
+        size = f"{info.chars:,} chars" + (f", {len(info.pages)} pages" if info.pages else "")
+        table.add_row(info.source, info.title, str(info.passages), size, added)
     out.print(table)
 
 
@@ -252,6 +258,55 @@ def show_summary(rows: list[tuple[str, str]]) -> None:
     table = Table("metric", "value")
     for name, value in rows:
         table.add_row(name, value)
+    console().print(table)
+
+
+@cli.group(name="bench", cls=Group)
+def bench_group() -> None:
+    """Measure retrieval on public benchmarks."""
+
+
+@bench_group.command(name="beir")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", default="test", show_default=True, help="Which qrels/SPLIT.tsv to score.")
+@click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write citebot's TREC run file here.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Index folder kept between runs (default: DATA_DIR/beir/FOLDER-NAME).")
+def bench_beir(folder: Path, split: str, run_out: Path, cache_dir: Path | None) -> None:
+    """Index a BEIR data set, rank its documents, write a run file and print nDCG@10 and recall."""
+    from bot import beir
+    from index.embeddings import LocalEmbeddings
+    from index.store import Store, open_client
+
+    config = settings()
+    data = beir.load(folder, split)
+    cache = cache_dir or config.data_dir / "beir" / folder.resolve().name
+    embeddings = LocalEmbeddings()
+    store = Store(open_client(cache, None, config.chroma_timeout), embeddings, "beir")
+    with progress_bar("Indexing", beir.pending(store, data.corpus)) as advance:
+        beir.index_corpus(store, data.corpus, advance)
+    runs = beir.rank(store, data.queries, embeddings)
+    beir.write_run(run_out, runs["citebot"])
+    show_metrics({name: beir.metrics(run, data.qrels) for name, run in runs.items()}, len(data.queries))
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Any]:
+    """A transient rich progress bar; yields the function that advances it."""
+    from rich.progress import Progress
+
+    with Progress(console=console(), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def show_metrics(by_method: dict[str, dict[str, float]], queries: int) -> None:
+    from rich.table import Table
+
+    table = Table(f"method ({queries} queries)", *next(iter(by_method.values())).keys())
+    for method, values in by_method.items():
+        table.add_row(method, *(f"{value:.4f}" for value in values.values()))
     console().print(table)
 
 
