@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
+from bot.question import content_words, expected_kind, weights
 from bot.retrieve import Retrieval
 from index.lexical import terms
 from index.passages import Passage, sentence_spans
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
 TokenSink = Callable[[str], None]
 ASKED_SPEAKER = re.compile(
     r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
-    r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b"
-    r"(?:\s+(?:to\s+)?(?P<audience>[A-Z][\w ]*?))?(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$",
+    r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
     re.IGNORECASE,
 )
 
@@ -84,28 +84,26 @@ class Candidate:
         return self.dense + COVERAGE_WEIGHT * self.coverage
 
 
-COVERAGE_WEIGHT = 0.6
-MIN_DENSE, MIN_COVERAGE, SURE_DENSE = 0.30, 0.5, 0.62
+MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
+COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
+SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
 
 
 def supported(candidate: Candidate) -> bool:
-    """Whether a sentence answers the question well enough to be cited, rather than abstaining."""
-    return candidate.dense >= SURE_DENSE or (
-        candidate.dense >= MIN_DENSE and candidate.coverage >= MIN_COVERAGE
-    )
+    """Whether a sentence covers the question well enough to be cited, rather than abstaining."""
+    return candidate.coverage >= MIN_COVERAGE and candidate.dense >= MIN_DENSE
 
 
-def covered(wanted: list[str], found: set[str]) -> float:
-    """Share of the question's terms present (a shared 5-letter prefix counts: lithuania/lithuanian)."""
-    if not wanted:
-        return 0.0
-    hits = sum(1 for term in wanted if term in found or any(close(term, other) for other in found))
-    return hits / len(wanted)
+def matches(term: str, found: set[str]) -> bool:
+    """A term is present when a stem matches, or shares a 5-letter prefix (lithuania/lithuanian)."""
+    return term in found or any(len(term) >= 5 and other[:5] == term[:5] for other in found)
 
 
-def close(a: str, b: str) -> bool:
-    shorter = min(len(a), len(b))
-    return shorter >= 4 and a[:shorter] == b[:shorter] or (shorter >= 5 and a[:5] == b[:5])
+def asked_speaker(question: str) -> str | None:
+    """The person in "what did X say/tell ...", when X is named (not "the company" or "they")."""
+    asked = ASKED_SPEAKER.search(question)
+    who = asked.group("who") if asked else ""
+    return who if any(word[:1].isupper() for word in who.split()) else None
 
 
 class ExtractiveAnswerer:
@@ -116,7 +114,7 @@ class ExtractiveAnswerer:
     def __init__(self, store: Store, embeddings: NamedEmbeddings) -> None:
         self.store = store
         self.embeddings = embeddings
-        self.vectors: dict[str, list[float]] = {}  # sentence text -> embedding; the corpus rarely changes
+        self.vectors: dict[str, list[float]] = {}  # sentence or word -> embedding; the corpus rarely changes
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.conversation import resolve_references
@@ -125,21 +123,23 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
                on_token: TokenSink | None = None) -> Answer:
-        asked = ASKED_SPEAKER.search(question)
-        candidates = self.score(question, retrieval, asked.group("who") if asked else None)
-        if asked:
-            return self.answer_speaker(question, candidates, asked, scope, quotes_only)
-        best = max(candidates, key=lambda c: c.score, default=None)
-        if best is None or not supported(best):
+        who = asked_speaker(question)
+        candidates = self.score(question, retrieval, who)
+        if who:
+            return self.answer_speaker(question, candidates, who, scope, quotes_only)
+        kind = expected_kind(question)
+        ranked = sorted((c for c in candidates if kind is None or kind(c.text)), key=lambda c: -c.score)
+        if not ranked or not supported(ranked[0]):
             return abstention(question, scope)
-        citation = self.cite(1, best)
-        text = citation.text if quotes_only else f"{citation.text} [1]"
-        return Answer(question, text, False, (citation,))
+        chosen = [ranked[0], *(c for c in ranked[1:2] if supported(c) and c.score >= SECOND_CITATION * ranked[0].score)]
+        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(chosen, start=1))
+        if quotes_only:
+            return Answer(question, " ".join(c.text for c in citations), False, citations)
+        return Answer(question, " ".join(f"{c.text} [{c.n}]" for c in citations), False, citations)
 
-    def answer_speaker(self, question: str, candidates: list[Candidate], asked: re.Match[str], scope: str,
+    def answer_speaker(self, question: str, candidates: list[Candidate], who: str, scope: str,
                        quotes_only: bool) -> Answer:
         """Quote what the documents attribute to the person asked about, naming them."""
-        who = asked.group("who")
         quoted = [
             (candidate, quote)
             for candidate in candidates
@@ -149,8 +149,8 @@ class ExtractiveAnswerer:
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
         candidate, quote = max(quoted, key=lambda pair: pair[0].score)
-        if asked.group("topic") and not supported(candidate) and candidate.coverage == 0:
-            return abstention(question, scope, f"report {who} saying anything about {asked.group('topic')}")
+        if candidate.coverage < MIN_COVERAGE / 2:
+            return abstention(question, scope, f"report {who} saying that")
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
@@ -165,23 +165,47 @@ class ExtractiveAnswerer:
         return attributed_quotes(document.text, (candidate.start, candidate.end))
 
     def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
-        """Every sentence of the retrieved passages with its similarity and term coverage."""
-        wanted = [term for term in terms(question) if not who or term not in terms(who)]
+        """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
+        asked_terms = set(terms(who)) if who else set()
+        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+        found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
+        weight = weights(list(words), (own for own, _ in found))
         vectors = self.embed([candidate.text for candidate in candidates])
         return [
-            replace(
-                candidate,
-                dense=dot(vector, retrieval.query_vector),
-                coverage=covered(wanted, set(terms(candidate.text)) | set(terms(candidate.context))),
-            )
-            for candidate, vector in zip(candidates, vectors, strict=True)
+            replace(candidate, dense=dot(vector, retrieval.query_vector),
+                    coverage=self.coverage(words, weight, candidate.text, own, context))
+            for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
+
+    def coverage(self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str],
+                 context: set[str]) -> float:
+        """Weighted share of the question's terms in the sentence: exact, by meaning, or in the sentence before."""
+        if not words:
+            return 0.0
+        got = 0.0
+        for term, word in words.items():
+            if matches(term, own):
+                got += weight[term]
+            elif word.islower() and (similar := self.closest_word(word, text)) >= SYNONYM:
+                got += weight[term] * similar
+            elif matches(term, context):
+                got += weight[term] / 2
+        return got / sum(weight.values())
+
+    def closest_word(self, word: str, text: str) -> float:
+        """The highest similarity between a question word and any word of the sentence ("money" ~ "funds")."""
+        others = content_words(text)
+        if not others:
+            return 0.0
+        vectors = self.embed([word, *others])
+        return max(dot(vectors[0], other) for other in vectors[1:])
 
     def sentences(self, passage: Passage) -> list[Candidate]:
         document = self.store.document(passage.source)
         spans = sentence_spans(document.text, passage.start, passage.end)
-        previous = [(max(0, passage.start - 300), passage.start), *spans[:-1]]
+        before = sentence_spans(document.text, max(0, passage.start - 600), passage.start)[-1:] or [(0, 0)]
+        previous = [*before, *spans[:-1]]
         return [
             Candidate(passage, start, end, document.text[p_start:p_end])
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
@@ -217,11 +241,7 @@ def abstention(question: str, scope: str, what: str | None = None) -> Answer:
     return Answer(question, text, True)
 
 
-INDIRECT = re.compile(
-    r"^(?P<wh>(?:what|who|where|when|which|why|how(?: much| many| long| old| fast| far)?)(?: \w+)??)\s+"
-    r"(?P<aux>is|are|was|were|does|do)\s+(?P<rest>.+?)\s*\?*$",
-    re.IGNORECASE,
-)
+INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)
 
 
 def indirect(question: str) -> str:
@@ -229,8 +249,4 @@ def indirect(question: str) -> str:
     match = INDIRECT.match(question.strip())
     if not match:
         return f"the answer to “{question.strip()}”"
-    wh, aux, rest = match.group("wh").lower(), match.group("aux").lower(), match.group("rest")
-    if aux in {"does", "do"}:
-        subject, _, verb = rest.rpartition(" ")
-        return f"{wh} {subject} {verb}{'s' if aux == 'does' else ''}" if subject else f"the answer to “{question}”"
-    return f"{wh} {rest} {aux}"
+    return f"{match.group('wh').lower()} {match.group('rest')} {match.group('be').lower()}"

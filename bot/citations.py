@@ -106,7 +106,7 @@ def speaker_of(outside: str) -> tuple[str | None, str | None]:
         if verb.group(1) == "according to":
             if after:
                 return after[0], "according to"
-        elif before and outside[: verb.start()].rstrip().endswith(before[-1]):
+        elif verb.group(1) != "saying" and before and outside[: verb.start()].rstrip().endswith(before[-1]):
             return before[-1], verb.group(1)
         elif subject := subject_of(outside[: verb.start()]):
             return subject, verb.group(1)

@@ -47,7 +47,7 @@ class Retriever:
         self.embeddings = embeddings
         self.depth = depth
 
-    def search(self, question: str, k: int = 8, sources: frozenset[str] | None = None) -> Retrieval:
+    def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
         with timed(timings, "embed"):
             vector = self.embeddings.embed_query(question)

@@ -34,6 +34,7 @@ class Passage:
     end: int
     text: str
     paragraph: int
+    page: int | None = None  # 1-based, for documents with pages (PDF)
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -68,6 +69,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in SENTENCE_END.finditer(text, start, end):
         if text[match.start()] == "." and is_abbreviation(text, match.start()):
             continue
+        if text.count("“", begin, match.end()) > text.count("”", begin, match.end()):
+            continue  # a quotation of several sentences stays one unit, so it is cited whole
         spans.append(trimmed(text, begin, match.end()))
         begin = match.end()
     spans.append(trimmed(text, begin, end))
