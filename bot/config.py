@@ -38,6 +38,7 @@ class Settings:
     discord_mode: str = "mention"
     discord_channels: tuple[int, ...] = ()
     discord_guild: int | None = None
+    discord_message_content: bool = True
     conversation_ttl: float = 3600.0
     user_cooldown: float = 5.0
     max_in_flight: int = 4
