@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.citations import Citation, attributed_quotes, same_person, speaker_of, without_quotes
 from index.documents import Document
@@ -22,6 +23,8 @@ MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': "[\"“”]", "“": "[\"“”]", "”": "[\"“”]"}
+# Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
+META_WORDS = "passage passages article document documents text quote quotes mention mentioned specifically"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 Documents = Callable[[str], Document]
@@ -67,6 +70,16 @@ def sentences(reply: str) -> list[Sentence]:
             continue  # a stray marker or punctuation, not a sentence
         found.append(Sentence(" ".join(body.split()), tuple(dict.fromkeys(cited))))
     return found
+
+
+@lru_cache(maxsize=1)
+def meta_terms() -> frozenset[str]:
+    return frozenset(terms(META_WORDS))
+
+
+def claim_terms(text: str) -> list[str]:
+    """The distinct content terms of a sentence, less the words that only talk about the passages."""
+    return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
 
 
 def covered(wanted: list[str], found: set[str]) -> float:
@@ -126,7 +139,7 @@ def widened(document: Document, passage: Passage, start: int, end: int) -> Suppo
 
 def term_support(body: str, passage: Passage, document: Document) -> Support | None:
     """The passage sentence that best covers the sentence's words, when the passage covers enough of them."""
-    wanted = list(dict.fromkeys(terms(body)))
+    wanted = claim_terms(body)
     if len(wanted) < MIN_TERMS or covered(wanted, set(terms(passage.text))) < MIN_COVERAGE:
         return None
     scored = [
@@ -142,7 +155,7 @@ def term_support(body: str, passage: Passage, document: Document) -> Support | N
 def support(sentence: Sentence, passage: Passage, documents: Documents) -> Support | None:
     """How the passage supports the sentence, or None: it must hold the quotations and cover the words."""
     document = documents(passage.source)
-    if len(set(terms(sentence.body))) < MIN_TERMS:
+    if len(claim_terms(sentence.body)) < MIN_TERMS:
         return None
     if QUOTATION.search(sentence.body):
         quoted = quoted_support(sentence.body, passage, document)

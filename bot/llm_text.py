@@ -76,6 +76,6 @@ def standalone(reply: str, question: str, limit: int) -> str | None:
     """The first line of the model's rewrite, unlabelled and unquoted; None if it is empty or rambles."""
     line = next((line for line in reply.splitlines() if line.strip()), "")
     line = REWRITE_LABEL.sub("", CONTROL.sub(" ", line)).strip().strip("\"“”'")
-    if not line or len(line) > min(limit, max(200, 3 * len(question))):
-        return None
+    if not line.endswith("?") or len(line) > min(limit, max(200, 3 * len(question))):
+        return None  # an answer, a refusal or a ramble rather than a question
     return line
