@@ -236,10 +236,13 @@ class Store:
     def lexical_search(
         self, query: str, k: int, sources: frozenset[str] | None = None
     ) -> list[tuple[Passage, float]]:
-        """Best BM25 passages, built lazily from the store and rebuilt after a change."""
+        """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
         if self.lexical is None:
-            passages = self.current_passages()
-            self.lexical = LexicalIndex(passages)
+            from index.lexical import lexical_folder, load_or_build
+
+            versions = [(info.source, info.sha256) for info in self.catalog.values()]
+            folder = lexical_folder(self.client, self.where)
+            self.lexical = load_or_build(folder, versions, self.current_passages)
         hits = self.lexical.search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +132,15 @@ def test_documents_score_by_their_best_passage() -> None:
         "q Q0 b 1 0.900000 citebot",
         "q Q0 a 2 0.700000 citebot",
     ]
+
+
+def test_lexical_index_is_saved_once_and_loaded_at_the_next_start(make_bot: Any, data_dir: Path) -> None:
+    """The BM25 index persists beside Chroma, keyed by the document versions (a benchmark prerequisite)."""
+    first = make_bot()
+    assert first.ask("What is Baykar?").citations
+    saved = [p for p in (data_dir / "lexical" / "citebot").iterdir() if not p.name.endswith(".partial")]
+    assert len(saved) == 1 and (saved[0] / "passages.json").exists()
+    second = make_bot()
+    second.store.current_passages = None  # type: ignore[assignment,method-assign]  # must not be needed
+    hits = second.store.lexical_search("drone manufacturer Baykar", 3)
+    assert hits and "Baykar" in hits[0][0].text
