@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from bot.conversation import Conversation
     from bot.core import Citebot
 
+ANSWERER = click.Choice(["extractive", "llm"])
+ANSWERER_HELP = "Who writes the answer (default: the LLM when one is configured)."
 CHAT_HELP = "Ask anything about the documents. /sources lists them, /reset starts over, Ctrl-D quits."
 
 
@@ -61,11 +63,13 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--quotes", is_flag=True, help="Answer with the verified sentences alone.")
 @click.option("--source", "sources", multiple=True, help="Only use this document (repeatable).")
-def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...]) -> None:
+@click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
+def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], answerer: str | None) -> None:
     """Ask one question and print the answer with its citations."""
     from bot.core import build
 
-    answer = build(settings()).ask(question, sources=frozenset(sources), quotes_only=quotes)
+    bot = build(settings(), answerer=answerer)
+    answer = bot.ask(question, sources=frozenset(sources), quotes_only=quotes)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -122,9 +126,19 @@ def chat_turn(out: Console, bot: Citebot, conversation: Conversation, line: str)
         list_documents(out, bot)
     elif line:
         try:
-            render(out, bot.ask(line, conversation))
+            streamed: list[str] = []
+            answer = bot.ask(line, conversation, on_token=lambda token: show_token(out, streamed, token))
+            if streamed:
+                out.print()
+            render(out, answer)
         except CitebotError as error:
             out.print(f"[red]{error}[/red]")
+
+
+def show_token(out: Console, streamed: list[str], token: str) -> None:
+    """The model's words as they come, dimmed: the checked answer with its citations follows."""
+    streamed.append(token)
+    out.print(token, end="", style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def enable_history(path: Path) -> None:
@@ -233,12 +247,13 @@ def index_rebuild() -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per question.")
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Index these files and answer from them only.")
-def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...]) -> None:
+@click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
+def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...], answerer: str | None) -> None:
     """Answer every question of a QA file and print evidence recall, precision@1, abstention."""
     from bot.core import build
     from bot.evaluate import load_questions, run, summary_rows
 
-    bot = build(settings())
+    bot = build(settings(), answerer=answerer)
     scope = frozenset(bot.store.add(doc).source for doc in load_sources(sources)) or None
     results = run(bot, load_questions(qa_file), scope)
     if out_path:
