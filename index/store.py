@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from index.documents import Document
+from index.documents import Document, page_of
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexLocked, IndexMismatch, IndexMissing, StoreUnavailable
 from index.lexical import LexicalIndex
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 EMBED_BATCH = 256
+REFRESH_SECONDS = 2.0  # how stale a reader's view of another process's writes may be
 Progress = Callable[[int], None]
 
 
@@ -40,6 +41,8 @@ class DocumentInfo:
     added_at: float
     passages: int
     chars: int
+    date: str | None = None
+    pages: tuple[int, ...] = ()  # where each page starts, for PDFs
 
 
 @dataclass(frozen=True)
@@ -50,26 +53,19 @@ class AddResult:
 
 
 def open_client(data_dir: Path, chroma_url: str | None, timeout: float) -> ClientAPI:
-    """The one place a Chroma client is built: embedded in data_dir, or a `chroma run` server."""
+    """The one place a Chroma client is built: embedded in data_dir, or a `chroma run` server whose every
+    call is bounded by `timeout` seconds (see index.chroma_http)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, chroma_server_http_timeout=timeout)
-    try:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    with chroma_errors(chroma_url or str(data_dir)):
         if chroma_url:
-            from urllib.parse import urlsplit
+            from index.chroma_http import bounded_http_client
 
-            url = urlsplit(chroma_url)
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or 8000,
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
+            return bounded_http_client(chroma_url, timeout, chroma_settings)
         data_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
-    except (OSError, ValueError, RuntimeError) as error:
-        raise unavailable(error, chroma_url or str(data_dir)) from None
 
 
 def unavailable(error: BaseException, where: str) -> StoreUnavailable:
@@ -112,6 +108,7 @@ class Store:
             client=client, collection_name=f"{name}_passages", embedding_function=embeddings
         )
         self.catalog = self.read_catalog()
+        self.catalog_read_at = time.monotonic()
         self.lexical: LexicalIndex | None = None
 
     def collection(self, name: str, metadata: dict[str, Any]) -> Any:
@@ -136,6 +133,17 @@ class Store:
             for source, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
         }
 
+    def refresh(self, max_age: float = REFRESH_SECONDS) -> None:
+        """Re-read the catalog when it is older than max_age seconds: another process (`citebot index add`
+        beside a running bot) may have added, replaced or removed documents since."""
+        if time.monotonic() - self.catalog_read_at < max_age:
+            return
+        catalog = self.read_catalog()
+        self.catalog_read_at = time.monotonic()
+        if catalog != self.catalog:
+            self.catalog = catalog
+            self.lexical = None
+
     def documents(self) -> list[DocumentInfo]:
         """Every indexed document, oldest first."""
         return sorted(self.catalog.values(), key=lambda info: (info.added_at, info.source))
@@ -149,14 +157,14 @@ class Store:
             raise IndexMissing(msg)
         info = info_from(source, (records["metadatas"] or [{}])[0])
         text = (records["documents"] or [""])[0] or ""
-        return Document(source, info.title, text, info.url, info.added_at)
+        return Document(source, info.title, text, info.url, info.added_at, info.date, info.pages)
 
     def add(self, document: Document, progress: Progress | None = None, force: bool = False) -> AddResult:
         """Index a document; a changed version replaces the old one at a single point."""
         current = self.catalog.get(document.source)
         if current and current.sha256 == document.sha256 and not force:
             return AddResult(document.source, "unchanged", current.passages)
-        passages = make_passages(document.source, document.sha256, document.text)
+        passages = with_pages(make_passages(document.source, document.sha256, document.text), document.pages)
         for batch_start in range(0, len(passages), EMBED_BATCH):
             batch = passages[batch_start : batch_start + EMBED_BATCH]
             self.write_passages(batch)
@@ -182,6 +190,8 @@ class Store:
             "added_at": time.time(),
             "passages": passages,
             "chars": len(document.text),
+            "date": document.date or "",
+            "pages": ",".join(map(str, document.pages)),
         }
         with chroma_errors(self.where):
             self.document_collection.upsert(
@@ -207,6 +217,32 @@ class Store:
         with chroma_errors(self.where):
             self.passage_collection.delete(where=where)
 
+    def sweep(self) -> int:
+        """Delete passages that no current document version owns (left by a crash); return how many."""
+        with chroma_errors(self.where):
+            records = self.passage_collection.get(include=["metadatas"])
+        stale = [
+            id_
+            for id_, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
+            if not metadata or getattr(self.catalog.get(str(metadata.get("source"))), "sha256", None)
+            != metadata.get("doc_hash")
+        ]
+        for start in range(0, len(stale), 5000):
+            with chroma_errors(self.where):
+                self.passage_collection.delete(ids=stale[start : start + 5000])
+        return len(stale)
+
+    def passage_counts(self) -> dict[str, int]:
+        """Stored passages per source, current or not: equal to the catalog's counts when nothing is left
+        over from an interrupted write."""
+        with chroma_errors(self.where):
+            records = self.passage_collection.get(include=["metadatas"])
+        counts: dict[str, int] = {}
+        for metadata in records["metadatas"] or []:
+            source = str((metadata or {}).get("source"))
+            counts[source] = counts.get(source, 0) + 1
+        return counts
+
     def is_current(self, passage: Passage) -> bool:
         info = self.catalog.get(passage.source)
         return info is not None and info.sha256 == passage.doc_hash
@@ -227,10 +263,13 @@ class Store:
         self, vector: list[float], k: int, sources: frozenset[str] | None = None
     ) -> list[tuple[Passage, float]]:
         """Nearest passages by embedding, with cosine similarity (vectors are normalised)."""
+        self.refresh()  # first step of every search: the lexical search that follows uses the same catalog
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with chroma_errors(self.where):
             found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
-        hits = ((passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found)
+        hits = (
+            (passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found
+        )
         return [(passage, 1 - distance / 2) for passage, distance in hits if self.is_current(passage)]
 
     def lexical_search(
@@ -285,18 +324,30 @@ def chroma_errors(where: str) -> Iterator[None]:
 
     try:
         yield
-    except (ChromaError, sqlite3.Error, httpx.HTTPError, OSError, ValueError) as error:
+    except (ChromaError, sqlite3.Error, httpx.HTTPError, OSError, ValueError, RuntimeError) as error:
         raise unavailable(error, where) from None
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:
-    return {
+    metadata: dict[str, Any] = {
         "source": passage.source,
         "doc_hash": passage.doc_hash,
         "start": passage.start,
         "end": passage.end,
         "paragraph": passage.paragraph,
     }
+    if passage.page is not None:  # Chroma metadata cannot hold None
+        metadata["page"] = passage.page
+    return metadata
+
+
+def with_pages(passages: list[Passage], pages: tuple[int, ...]) -> list[Passage]:
+    """The passages with the page each one starts on, for documents that have pages."""
+    from dataclasses import replace
+
+    if not pages:
+        return passages
+    return [replace(passage, page=page_of(pages, passage.start)) for passage in passages]
 
 
 def passage_from(id_: str, text: str, metadata: Any) -> Passage:
@@ -308,6 +359,7 @@ def passage_from(id_: str, text: str, metadata: Any) -> Passage:
         int(metadata["end"]),
         text,
         int(metadata["paragraph"]),
+        int(metadata["page"]) if metadata.get("page") is not None else None,
     )
 
 
@@ -320,4 +372,34 @@ def info_from(source: str, metadata: Any) -> DocumentInfo:
         added_at=float(metadata.get("added_at", 0.0)),
         passages=int(metadata.get("passages", 0)),
         chars=int(metadata.get("chars", 0)),
+        date=str(metadata.get("date") or "") or None,
+        pages=tuple(int(part) for part in str(metadata.get("pages") or "").split(",") if part),
     )
+
+
+class CitedSpan(Protocol):
+    """What staleness needs of a citation (bot.citations.Citation has these fields)."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    doc_hash: str
+
+
+def is_stale(citation: CitedSpan, store: Store) -> bool:
+    """True when the cited span is no longer in the current version of its document (or the document is
+    gone): a stored conversation or feedback record shows such a citation as stale."""
+    info = store.catalog.get(citation.source)
+    if info is None:
+        return True
+    if info.sha256 == citation.doc_hash:
+        return False
+    text = store.document(citation.source).text
+    return text[citation.start : citation.end] != citation.text and citation.text not in text
+
+
+def location(info: DocumentInfo, start: int, paragraph: int) -> str:
+    """Where a span is, as a citation shows it: "page 3" for a PDF, else "paragraph 2"."""
+    page = page_of(info.pages, start)
+    return f"page {page}" if page is not None else f"paragraph {paragraph}"
