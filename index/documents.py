@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 PAGE_BREAK = "\n\n"
+# without a handler of its own, trafilatura's parse errors reach the terminal through logging's last-resort
+# handler; the DocumentError citebot raises says what matters
+logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,9 @@ def from_html(data: bytes | str, source: str, fallback_title: str, url: str | No
     """The page's main text (navigation, footers and ads removed), one paragraph per block."""
     import trafilatura
 
+    if not data.strip():
+        msg = f"{source} is empty"
+        raise DocumentError(msg)
     extracted = trafilatura.extract(data, output_format="txt", include_comments=False, include_tables=True)
     extracted = extracted or trafilatura.extract(data, output_format="txt", favor_recall=True)
     if not extracted or not extracted.strip():

@@ -65,9 +65,9 @@ def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_DOCUMENT_BYTE
 def fetch(url: str, timeout: float, max_bytes: int) -> Fetched:
     """The response body of a successful GET, or a DocumentError naming the problem."""
     opener = urllib.request.build_opener(LimitedRedirects())
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     deadline = time.monotonic() + timeout
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         with opener.open(request, timeout=timeout) as response:
             content_type, charset = media_type(response.headers)
             check_type(url, content_type)
@@ -90,6 +90,8 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Fetched:
 
 def http_error(url: str, error: urllib.error.HTTPError) -> DocumentError:
     error.close()
+    if 300 <= error.code < 400 and "not allowed" in str(error.reason):  # urllib's words for file:// etc.
+        return DocumentError(f"{url} redirects to {error.filename}, which is not an http(s) URL")
     if 300 <= error.code < 400:
         return DocumentError(f"{url} redirects too often (a redirect loop?); gave up after {MAX_REDIRECTS}")
     return DocumentError(f"{url} answered HTTP {error.code} {error.reason}")
