@@ -1,0 +1,145 @@
+"""The terminal: `ask --json`'s exact shape, the chat loop, and one clear line for every bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import cli
+from index.embeddings import LocalEmbeddings
+
+JSON_KEYS = ["question", "answer", "abstained", "citations", "latency_ms", "answerer"]
+CITATION_KEYS = ["n", "source", "title", "start", "end", "text"]
+
+
+@pytest.fixture(autouse=True)
+def loaded_model(monkeypatch: pytest.MonkeyPatch, embeddings: LocalEmbeddings) -> None:
+    """Each command would load the model again; hand it the one the session already loaded."""
+    monkeypatch.setattr("index.embeddings.LocalEmbeddings", lambda: embeddings)
+    monkeypatch.setenv("COLUMNS", "250")  # rich would fold table cells in CliRunner's narrow terminal
+
+
+def invoke(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_ask_json_has_exactly_the_promised_shape() -> None:
+    result = invoke("ask", "--json", "What is Baykar?")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert list(answer) == JSON_KEYS
+    assert [list(c) for c in answer["citations"]] == [CITATION_KEYS] * len(answer["citations"])
+    assert answer["citations"][0]["title"] == "Putin pushes Turkey to produce drones for Russia"
+    assert answer["abstained"] is False and answer["answerer"] == "extractive"
+
+
+def test_ask_renders_answer_and_numbered_passages() -> None:
+    result = invoke("ask", "What did Bayraktar say about Russia?")
+    assert result.exit_code == 0, result.output
+    assert "Haluk Bayraktar told CNN" in result.output
+    assert "[1] Putin pushes Turkey to produce drones for Russia, paragraph 7" in result.output
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "The question is empty"), ("   \t ", "The question is empty"), ("\x00\x07", "The question is empty"),
+     ("x" * 100_000, "the limit is 2,000")],
+)
+def test_bad_questions_get_one_clear_line(question: str, message: str) -> None:
+    result = invoke("ask", question)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_control_characters_are_cleaned_not_fatal() -> None:
+    result = invoke("ask", "--json", "What is\x1b[31m Baykar?\x07")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["question"] == "What is [31m Baykar?"
+
+
+def index_sources() -> list[str]:
+    result = invoke("index", "list")
+    assert result.exit_code == 0, result.output
+    return result.output.split()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "No such file"), (b"", "is empty"), (b"  \n\n ", "is empty"), (b"\x89PNG\x00\x01", "binary"),
+     ("caf\u00e9".encode("latin-1"), "not UTF-8")],
+)
+def test_unusable_files_are_refused_and_nothing_is_lost(tmp_path: Path, content: bytes | None, message: str) -> None:
+    invoke("ask", "What is Baykar?")  # builds the index
+    path = tmp_path / "doc.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = invoke("index", "add", str(path))
+    assert result.exit_code == 1 and message.lower() in result.output.lower(), result.output
+    assert invoke("ask", "--json", "What is Baykar?").exit_code == 0
+    assert "putin-turkey-drones.txt" in " ".join(index_sources())
+
+
+def test_add_twice_changes_nothing_and_remove_forgets(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
+    assert "added" in invoke("index", "add", str(path)).output
+    assert "unchanged" in invoke("index", "add", str(path)).output
+    answer = json.loads(invoke("ask", "--json", "What does the kestrel hunt?").output)
+    assert answer["citations"][0]["source"] == str(path.resolve())
+    assert "removed" in invoke("index", "remove", "notes.txt").output
+    assert "notes.txt" not in invoke("index", "list").output
+
+
+def test_source_restricts_the_answer(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
+    invoke("index", "add", str(path))
+    result = invoke("ask", "--json", "--source", "notes.txt", "What is Baykar?")
+    assert json.loads(result.output)["abstained"] is True
+    assert "No single document matches" in invoke("ask", "--source", "nope.txt", "What is Baykar?").output
+
+
+def test_unwritable_data_directory_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # /proc refuses new folders even to root, who ignores permission bits (CI runs as root)
+    monkeypatch.setenv("CITEBOT_DATA_DIR", "/proc/citebot-data")
+    result = invoke("ask", "What is Baykar?")
+    assert result.exit_code == 1 and "not available" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_index_built_with_another_model_says_to_rebuild(monkeypatch: pytest.MonkeyPatch, embeddings) -> None:
+    assert invoke("ask", "What is Baykar?").exit_code == 0
+    monkeypatch.setattr(type(embeddings), "name", "another-model")
+    result = invoke("ask", "What is Baykar?")
+    assert result.exit_code == 1 and "citebot index rebuild" in result.output
+    assert "rebuilt: 1 documents" in invoke("index", "rebuild").output
+    assert invoke("ask", "What is Baykar?").exit_code == 0
+
+
+def test_chat_keeps_the_conversation_and_its_commands() -> None:
+    lines = "Who is Baykar's CEO?\nWhat did he tell CNN?\n/sources\n/reset\n/help\n\n"
+    result = invoke("chat", input=lines)
+    assert result.exit_code == 0, result.output
+    assert "We have not delivered" in result.output
+    assert "putin-turkey-drones.txt" in result.output
+    assert "Conversation cleared" in result.output
+    assert result.output.count("/sources lists them") == 2  # greeting and /help
+
+
+def test_chat_shows_errors_and_goes_on() -> None:
+    result = invoke("chat", input="x" * 3000 + "\nWhat is Baykar?\n")
+    assert "the limit is 2,000" in result.output
+    assert "drone manufacturer" in result.output
+
+
+def test_eval_writes_one_line_per_question(tmp_path: Path) -> None:
+    from tests.conftest import DEV_QA
+
+    out = tmp_path / "results.jsonl"
+    result = invoke("eval", str(DEV_QA), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 10 and lines[0]["id"] == "dev-01"
+    assert "evidence recall" in result.output
