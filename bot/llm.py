@@ -7,6 +7,7 @@ cut-off reply, the time budget spent) gives the extractive answer with a one-lin
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import re
@@ -14,7 +15,6 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import openai
 
 from bot.answer import Answer, Answerer, TokenSink, abstention
@@ -30,7 +30,20 @@ if TYPE_CHECKING:
     from index.store import Store
 
 log = logging.getLogger(__name__)
-LLM_ERRORS = (openai.OpenAIError, httpx.HTTPError, json.JSONDecodeError, AnswerUnavailable)
+
+
+def transport_errors() -> tuple[type[Exception], ...]:
+    """The errors of the HTTP library openai streams with (httpx2 since openai 3, httpx before)."""
+    found = []
+    for name in ("httpx2", "httpx"):
+        try:
+            found.append(importlib.import_module(name).HTTPError)
+        except ImportError:
+            continue
+    return tuple(found)
+
+
+LLM_ERRORS = (openai.OpenAIError, json.JSONDecodeError, AnswerUnavailable, *transport_errors())
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -66,7 +79,7 @@ def make_client(settings: Settings) -> openai.OpenAI:
     return openai.OpenAI(
         api_key=settings.openai_api_key or "not-needed",  # local servers ignore it; the client requires one
         base_url=settings.openai_base_url,
-        timeout=httpx.Timeout(settings.llm_timeout, connect=min(5.0, settings.llm_timeout)),
+        timeout=openai.Timeout(settings.llm_timeout, connect=min(5.0, settings.llm_timeout)),
         max_retries=0,
     )
 
@@ -159,7 +172,7 @@ class LLMAnswerer:
             raise AnswerUnavailable("the answer budget is spent")
         started, first, parts, finished = time.perf_counter(), None, [], False
         timeout = min(self.settings.llm_timeout, deadline.remaining())
-        client = self.client.with_options(timeout=httpx.Timeout(timeout))
+        client = self.client.with_options(timeout=openai.Timeout(timeout))
         with client.chat.completions.create(
             model=self.settings.llm_model, messages=messages, max_tokens=max_tokens,  # type: ignore[arg-type]
             temperature=self.settings.llm_temperature, stream=True,
@@ -207,8 +220,8 @@ def retryable(error: openai.APIConnectionError | openai.APIStatusError) -> bool:
 
 def retry_wait(error: openai.APIConnectionError | openai.APIStatusError, attempt: int) -> float:
     """Retry-After when the server sends one (seconds), else 0.5 s doubling."""
-    response = getattr(error, "response", None)
-    header = response.headers.get("retry-after") if isinstance(response, httpx.Response) else None
+    headers = getattr(getattr(error, "response", None), "headers", None)
+    header = headers.get("retry-after") if headers is not None else None
     try:
         return max(0.0, float(header)) if header else 0.5 * 2**attempt
     except ValueError:
@@ -225,6 +238,8 @@ def notice_for(error: BaseException) -> str:
     """The one line a user sees above the offline answer."""
     if isinstance(error, openai.APITimeoutError) or "budget" in str(error):
         reason = "did not answer in time"
+    elif type(error.__cause__).__name__ == "RemoteProtocolError":  # openai wraps a body cut short
+        reason = "sent a reply that was cut off or unreadable"
     elif isinstance(error, openai.APIConnectionError):
         reason = "could not be reached"
     elif isinstance(error, openai.RateLimitError):
