@@ -1,0 +1,274 @@
+"""The discord.py client: /ask, mentions, DMs and threads in; answers with quoted citations out.
+
+Everything it answers comes from `Citebot.ask`, run in a worker thread (embedding and Chroma would
+block the event loop and delay heartbeats), and is rendered by the pure `to_discord_messages`. Every
+send passes `allowed_mentions=none`, so neither a document nor a question can ping anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.answer import Answer
+from bot.config import Settings
+from bot.core import Citebot
+from bot.discord_gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
+from bot.discord_render import Piece, escape, to_discord_messages
+from bot.discord_send import REDACTOR, Send, VoteButton, channel_sender, followup_sender, vote_view
+from bot.feedback import FeedbackStore
+from bot.threads import ConversationStore
+from index.errors import CitebotError, SettingsError
+
+log = logging.getLogger("citebot.discord")
+MODES = frozenset({"mention", "mention-only", "threads"})
+SORRY = "Sorry, something went wrong while answering; please try again."
+Reply = Answer | str  # an answer, or a polite sentence instead of one
+Queued = Callable[[int], Awaitable[object]]
+
+
+class CitebotClient(discord.Client):
+    """Answers from one Citebot; its stores and settings are passed in, built by `run` or by tests."""
+
+    def __init__(
+        self,
+        citebot: Citebot,
+        settings: Settings,
+        *,
+        conversations: ConversationStore | None = None,
+        feedback: FeedbackStore | None = None,
+        sync_global: bool = False,
+        **options: Any,
+    ) -> None:
+        if settings.discord_mode not in MODES:
+            msg = f"CITEBOT_DISCORD_MODE={settings.discord_mode!r}; use one of {', '.join(sorted(MODES))}"
+            raise SettingsError(msg)
+        intents = discord.Intents.default()
+        intents.message_content = settings.discord_message_content
+        super().__init__(intents=intents, allowed_mentions=NO_PINGS, **options)
+        self.citebot = citebot
+        self.settings = settings
+        self.conversations = conversations or ConversationStore(
+            settings.data_dir / "discord.sqlite3", settings.conversation_ttl
+        )
+        self.feedback = feedback or FeedbackStore(settings.data_dir / "feedback.sqlite3")
+        self.gate = Gate(settings.user_cooldown, settings.max_in_flight)
+        self.seen = Recent()
+        self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
+        self.writing = asyncio.Lock()  # one /ingest or /forget at a time
+        self.sync_global = sync_global
+        self.tree = app_commands.CommandTree(self)
+        self.tree.error(self.on_command_error)
+
+    async def login(self, token: str) -> None:
+        REDACTOR.tokens.add(token)
+        await super().login(token)
+
+    async def setup_hook(self) -> None:
+        from bot.discord_admin import ADMIN_COMMANDS
+
+        for command in (ask_command, *ADMIN_COMMANDS):
+            self.tree.add_command(command)
+        self.add_dynamic_items(VoteButton)
+        if self.settings.discord_guild:
+            guild = discord.Object(self.settings.discord_guild)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        elif self.sync_global:
+            await self.tree.sync()
+        await asyncio.to_thread(self.conversations.purge)
+
+    # ---- messages: mentions, DMs, follow-ups in the bot's threads ------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.wants(message) and self.seen.add(message.id):
+            try:
+                await self.answer_message(message)
+            except discord.HTTPException:
+                log.exception("could not answer message %s", message.id)
+
+    def wants(self, message: discord.Message) -> bool:
+        """Whether the message is a question for the bot under the mode, channel list and DM setting."""
+        me = self.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return False
+        if message.guild is None:
+            return self.settings.discord_dms
+        channel, allowed = message.channel, self.settings.discord_channels
+        if allowed and channel.id not in allowed and getattr(channel, "parent_id", None) not in allowed:
+            return False
+        mentioned = any(user.id == me.id for user in message.mentions)
+        in_thread = self.conversations.is_thread(channel.id)
+        mode = self.settings.discord_mode
+        return (
+            mentioned
+            if mode == "mention-only"
+            else in_thread
+            if mode == "threads"
+            else mentioned or in_thread
+        )
+
+    async def answer_message(self, message: discord.Message) -> None:
+        reference = message.to_reference(fail_if_not_exists=False)  # the question may be deleted meanwhile
+        if (wait := self.gate.retry_after(message.author.id)) is not None:
+            await message.channel.send(cooldown_text(wait), reference=reference, allowed_mentions=NO_PINGS)
+            return
+        question = strip_mentions(message.content, self.user.id if self.user else 0)
+        channel, conversation = await self.conversation_channel(message, question)
+
+        async def queued(place: int) -> object:
+            return await channel.send(queue_text(place), allowed_mentions=NO_PINGS)
+
+        same_place = channel.id == message.channel.id
+        reply = await self.settle(message.id, question, conversation, queued, channel.typing())
+        await self.deliver(reply, channel_sender(channel, reference if same_place else None), channel.id)
+
+    async def conversation_channel(
+        self, message: discord.Message, question: str
+    ) -> tuple[discord.abc.Messageable, int | None]:
+        """Where to answer, and whose conversation: a DM or bot thread itself, else a new thread."""
+        channel = message.channel
+        if message.guild is None or self.conversations.is_thread(channel.id):
+            return channel, channel.id
+        if not isinstance(channel, discord.TextChannel):
+            return channel, None
+        try:
+            thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
+        except discord.HTTPException as error:  # no Create Public Threads permission: answer in place
+            log.warning("could not open a thread (%s); answering in the channel", error.status)
+            return channel, None
+        await asyncio.to_thread(self.conversations.open_thread, thread.id)
+        return thread, thread.id
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit made before the answer is ready replaces the question; the answer follows the edit."""
+        content = payload.data.get("content")
+        if payload.message_id in self.pending and content is not None and self.user is not None:
+            self.pending[payload.message_id] = strip_mentions(content, self.user.id)
+
+    # ---- slash commands ---------------------------------------------------------------------------
+
+    async def answer_interaction(
+        self, interaction: discord.Interaction, question: str, private: bool
+    ) -> None:
+        if (wait := self.gate.retry_after(interaction.user.id)) is not None:
+            await interaction.response.send_message(
+                cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await interaction.response.defer(thinking=True, ephemeral=private)  # within Discord's 3 seconds
+        channel_id = interaction.channel_id
+        conversation = channel_id if channel_id and self.conversations.is_thread(channel_id) else None
+
+        async def queued(place: int) -> object:
+            return await interaction.edit_original_response(
+                content=queue_text(place), allowed_mentions=NO_PINGS
+            )
+
+        reply = await self.settle(interaction.id, question, conversation, queued, contextlib.nullcontext())
+        await self.deliver(reply, followup_sender(interaction, private), channel_id or 0)
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        original = getattr(error, "original", error)
+        if not isinstance(original, CitebotError):
+            log.error(
+                "command /%s failed", interaction.command.name if interaction.command else "?", exc_info=error
+            )
+        text = escape(str(original)) if isinstance(original, CitebotError) else SORRY
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    # ---- answering ------------------------------------------------------------------------------
+
+    async def settle(
+        self,
+        key: int,
+        question: str,
+        conversation: int | None,
+        queued: Queued,
+        typing: contextlib.AbstractAsyncContextManager[Any],
+    ) -> Reply:
+        """Answer the question's latest text (an edit while answering is answered instead), in line."""
+        self.pending[key] = question
+        try:
+            async with self.gate.slot(queued), typing:
+                answer = await asyncio.to_thread(self.ask, conversation, question)
+                while (latest := self.pending[key]) != question:
+                    question = latest
+                    answer = await asyncio.to_thread(self.ask, conversation, question)
+        except Busy:
+            return BUSY_TEXT
+        except CitebotError as error:
+            return str(error)
+        finally:
+            self.pending.pop(key, None)
+        if conversation is not None:
+            await asyncio.to_thread(self.conversations.add, conversation, question, answer)
+        return answer
+
+    def ask(self, conversation: int | None, question: str) -> Answer:
+        """Blocking (runs in a worker thread): the core's answer within the channel's conversation."""
+        turns = self.conversations.load(conversation) if conversation is not None else None
+        return self.citebot.ask(question, turns)
+
+    async def deliver(self, reply: Reply, send: Send, channel_id: int) -> None:
+        """The rendered answer, vote buttons under its last message; or the polite sentence."""
+        if isinstance(reply, str):
+            await send(Piece(escape(reply)), None)
+            return
+        pieces = to_discord_messages(reply)
+        answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
+        for i, piece in enumerate(pieces):
+            view = vote_view(answer_id) if i == len(pieces) - 1 else None
+            await send(piece, view)
+            if view is not None:
+                view.stop()  # the buttons are dynamic items: no need to keep each view in memory
+
+
+@app_commands.command(name="ask")
+@app_commands.describe(question="What you want to know", private="Only you see the answer")
+async def ask_command(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    """Ask a question; the answer quotes the documents it comes from."""
+    await cast(CitebotClient, interaction.client).answer_interaction(interaction, question, private)
+
+
+def strip_mentions(content: str, bot_id: int) -> str:
+    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+
+
+def thread_name(question: str) -> str:
+    """A thread title from the question: one line, within Discord's 100 characters."""
+    line = " ".join(question.split()) or "Question"
+    return line if len(line) <= 90 else line[:89] + "…"
+
+
+def run(settings: Settings, *, sync_global: bool = False) -> None:
+    """`citebot discord`: build the core, connect, answer until stopped; a bad token is one clear error."""
+    if not settings.discord_token:
+        msg = "DISCORD_TOKEN is not set; copy the bot token from the developer portal (see docs/discord.md)."
+        raise SettingsError(msg)
+    from bot.core import build
+
+    client = CitebotClient(build(settings), settings, sync_global=sync_global)
+    try:
+        client.run(settings.discord_token, log_level=logging.INFO)
+    except discord.LoginFailure:
+        msg = "Discord rejected DISCORD_TOKEN; reset and copy it on the Bot page of the developer portal."
+        raise SettingsError(msg) from None
+    except discord.PrivilegedIntentsRequired:
+        msg = (
+            "Discord refused the Message Content intent: switch it on (developer portal → Bot → Privileged "
+            "Gateway Intents) or set CITEBOT_DISCORD_MESSAGE_CONTENT=0 to answer mentions, DMs and /ask only."
+        )
+        raise SettingsError(msg) from None
