@@ -168,8 +168,8 @@ def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Docu
     if sentence.cited:
         chosen = [passages[n - 1] for n in sentence.cited if 1 <= n <= len(passages)]
         return [found for passage in chosen if (found := support(sentence, passage, documents))]
-    found = [s for passage in passages if (s := support(sentence, passage, documents))]
-    return found[:1]
+    supporting = [s for passage in passages if (s := support(sentence, passage, documents))]
+    return supporting[:1]
 
 
 class Numbering:

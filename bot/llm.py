@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
@@ -43,7 +43,9 @@ def transport_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
-LLM_ERRORS = (openai.OpenAIError, json.JSONDecodeError, AnswerUnavailable, *transport_errors())
+LLM_ERRORS: tuple[type[Exception], ...] = (
+    openai.OpenAIError, json.JSONDecodeError, AnswerUnavailable, *transport_errors()
+)
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -174,7 +176,7 @@ class LLMAnswerer:
         timeout = min(self.settings.llm_timeout, deadline.remaining())
         client = self.client.with_options(timeout=openai.Timeout(timeout))
         with client.chat.completions.create(
-            model=self.settings.llm_model, messages=messages, max_tokens=max_tokens,  # type: ignore[arg-type]
+            model=self.settings.llm_model, messages=cast(Any, messages), max_tokens=max_tokens,
             temperature=self.settings.llm_temperature, stream=True,
         ) as events:
             for event in events:
