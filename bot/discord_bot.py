@@ -121,6 +121,7 @@ class CitebotClient(discord.Client):
             await message.channel.send(cooldown_text(wait), reference=reference, allowed_mentions=NO_PINGS)
             return
         question = strip_mentions(message.content, self.user.id if self.user else 0)
+        self.pending[message.id] = question  # from now on an edit replaces the question
         channel, conversation = await self.conversation_channel(message, question)
 
         async def queued(place: int) -> object:
@@ -200,7 +201,7 @@ class CitebotClient(discord.Client):
         typing: contextlib.AbstractAsyncContextManager[Any],
     ) -> Reply:
         """Answer the question's latest text (an edit while answering is answered instead), in line."""
-        self.pending[key] = question
+        question = self.pending.setdefault(key, question)
         try:
             async with self.gate.slot(queued), typing:
                 answer = await asyncio.to_thread(self.ask, conversation, question)

@@ -31,6 +31,7 @@ class Request:
     path: str
     body: Any
     at: float = field(default_factory=time.monotonic)
+    status: int = 0
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Emulator:
         self.identifies = self.resumes = 0
         self.files: dict[str, bytes] = {}
         self.channels: dict[str, dict[str, Any]] = {str(CHANNEL_ID): payloads.text_channel()}
+        self.thread_of: dict[str, str] = {}  # message id -> the thread opened from it
         self.tokens: dict[str, dict[str, Any]] = {}  # interaction token -> interaction
         self.posted: dict[int, float] = {}  # message or interaction id -> when it was dispatched
         self.runner: web.AppRunner | None = None
@@ -88,10 +90,19 @@ class Emulator:
 
     async def rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        body = await read_body(request)
-        self.requests.append(Request(request.method, path, body))
+        recorded = Request(request.method, path, await read_body(request))
+        self.requests.append(recorded)
+        response = await self.respond(recorded)
+        recorded.status = response.status
+        return response
+
+    async def respond(self, request: Request) -> web.Response:
         for fault in self.faults:
-            if fault.remaining and fault.method == request.method and re.fullmatch(fault.pattern, path):
+            if (
+                fault.remaining
+                and fault.method == request.method
+                and re.fullmatch(fault.pattern, request.path)
+            ):
                 fault.remaining -= 1
                 limited = {
                     "message": "You are being rate limited.",
@@ -100,9 +111,9 @@ class Emulator:
                 }
                 return reply(limited, 429, {"Via": "1.1 google", "Retry-After": str(fault.retry_after)})
         for method, pattern, handler in self.routes():
-            if method == request.method and (match := re.fullmatch(pattern, path)):
-                return await handler(body, *match.groups())
-        return reply({"message": f"Unknown route {request.method} {path}", "code": 0}, 404)
+            if method == request.method and (match := re.fullmatch(pattern, request.path)):
+                return await handler(request.body, *match.groups())
+        return reply({"message": f"Unknown route {request.method} {request.path}", "code": 0}, 404)
 
     def routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
@@ -147,6 +158,7 @@ class Emulator:
     async def create_thread(self, body: Any, channel: str, message: str) -> web.Response:
         created = payloads.thread(next(self.ids), channel, body.get("name", ""))
         self.channels[created["id"]] = created
+        self.thread_of[message] = created["id"]
         await self.dispatch("THREAD_CREATE", {**created, "newly_created": True})
         return reply(created)
 
@@ -314,6 +326,14 @@ class Emulator:
 
     def replies_to(self, interaction: dict[str, Any]) -> list[Request]:
         return self.sent("POST", rf"/webhooks/\d+/{interaction['token']}")
+
+    def posted_in(self, channel: int | str) -> list[Request]:
+        """What the bot posted in one channel or thread."""
+        return self.sent("POST", rf"/channels/{channel}/messages")
+
+    def answers_in(self, channel: int | str) -> list[Request]:
+        """The bot's answers in a channel: the messages that carry vote buttons."""
+        return [r for r in self.posted_in(channel) if r.status == 200 and r.body.get("components")]
 
     async def wait_until(self, check: Callable[[], Any], timeout: float = 60.0) -> None:
         """Poll until check() is true (it may look at the bot as well as at the requests)."""
