@@ -163,6 +163,7 @@ class Store:
         """Index a document; a changed version replaces the old one at a single point."""
         current = self.catalog.get(document.source)
         if current and current.sha256 == document.sha256 and not force:
+            self.delete_leftovers(document.source, document.sha256)
             return AddResult(document.source, "unchanged", current.passages)
         passages = with_pages(make_passages(document.source, document.sha256, document.text), document.pages)
         for batch_start in range(0, len(passages), EMBED_BATCH):
@@ -217,8 +218,20 @@ class Store:
         with chroma_errors(self.where):
             self.passage_collection.delete(where=where)
 
+    def delete_leftovers(self, source: str, current_hash: str) -> None:
+        """Passages of other versions of `source`, left by a run killed after its commit point; deleted
+        only when there are any, so that re-adding an unchanged document writes nothing."""
+        where = {"$and": [{"source": source}, {"doc_hash": {"$ne": current_hash}}]}
+        with chroma_errors(self.where):
+            found = self.passage_collection.get(where=where, limit=1, include=[])
+        if found["ids"]:
+            self.delete_passages(where)
+
     def sweep(self) -> int:
-        """Delete passages that no current document version owns (left by a crash); return how many."""
+        """Delete passages that no current document version owns (left by a crash); return how many.
+        Only with no other writer at work: its passages wait, uncommitted, for their record."""
+        self.catalog = self.read_catalog()
+        self.lexical = None
         with chroma_errors(self.where):
             records = self.passage_collection.get(include=["metadatas"])
         stale = [

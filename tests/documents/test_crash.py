@@ -1,0 +1,251 @@
+"""Crash safety: SIGKILL in the middle of `citebot index add`, two writers at once, and a Chroma server that
+is down, silent, or killed mid-write. Each ends in an index that opens, answers and holds whole documents."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.core import Citebot
+from index.documents import Document, collect
+from index.errors import StoreUnavailable
+
+from .conftest import ChromaServer, free_port
+
+CITEBOT = Path(sys.executable).with_name("citebot")
+KILLS = 4  # kills that land while the process is still running, per back end
+WORDS = "drone engine factory export contract wing flight test army order price runway".split()
+
+
+def write_corpus(folder: Path, count: int = 40, seed: int = 7, ledger: bool = True) -> Path:
+    """Small documents, plus one long enough to be written in two batches (a kill may split it)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + "." for _ in range(4)]
+        text = f"Report {number}\n\nReport {number} covers the plant in city {number}.\n\n"
+        text += "\n\n".join(paragraphs) + "\n"
+        (folder / f"report{number:02d}.md").write_text(text, encoding="utf-8")
+    if not ledger:
+        return folder
+    long_text = "\n\n".join(f"Line {n} of the long ledger lists order {n * 7}." for n in range(300))
+    (folder / "ledger.txt").write_text("Ledger\n\n" + long_text + "\n", encoding="utf-8")
+    return folder
+
+
+def fresh_bot(make_bot: Callable[..., Citebot], backend: dict[str, Any]) -> Citebot:
+    """A bot opened as a new process would open it (Chroma caches embedded clients per folder)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    return make_bot(**backend)
+
+
+def check_consistent(bot: Citebot, files: dict[str, str]) -> int:
+    """Whole documents only: each catalogued one has its exact text and exactly its passages visible; the
+    rest have none; and a question is answered with verified citations. Returns the documents indexed."""
+    store = bot.store
+    visible: dict[str, int] = {}
+    for passage in store.current_passages():
+        visible[passage.source] = visible.get(passage.source, 0) + 1
+    indexed = [info for info in store.documents() if info.source in files]
+    for info in indexed:
+        assert store.document(info.source).text == files[info.source]
+        assert visible.get(info.source) == info.passages
+    assert set(visible) <= {info.source for info in store.documents()}
+    answer = bot.ask("Which plant does report 3 cover?")  # the bundled article is always there
+    assert answer.text
+    return len(indexed)
+
+
+def sqlite_mtime(folder: Path) -> float:
+    path = folder / "chroma.sqlite3"
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def run_until_writing_then_kill(command: list[str], watched: Path, rng: random.Random) -> bool:
+    """Start the command, wait for its first write to Chroma's SQLite file, SIGKILL it a random moment
+    later. True if it was killed, False if it finished first."""
+    before = sqlite_mtime(watched)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while sqlite_mtime(watched) == before and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 2.0))
+    if process.poll() is not None:
+        assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+        return False
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    return True
+
+
+@pytest.fixture
+def cli_env(backend: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The environment for a `citebot` subprocess on the back end under test."""
+    if backend:
+        monkeypatch.setenv("CITEBOT_CHROMA_URL", backend["chroma_url"])
+        monkeypatch.setenv("CITEBOT_COLLECTION", backend["collection"])
+    return backend
+
+
+def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
+    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], data_dir: Path, tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    files = {document.source: document.text for document in collect([str(corpus)]).documents}
+    server: ChromaServer | None = request.getfixturevalue("chroma_server") if cli_env else None
+    watched = server.path if server else data_dir / "chroma"
+    command = [str(CITEBOT), "index", "add", str(corpus)]
+    rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+    kills, landed = 0, []
+    for _ in range(KILLS * 2):
+        if kills == KILLS or not run_until_writing_then_kill(command, watched, rng):
+            break
+        kills += 1
+        landed.append(check_consistent(fresh_bot(make_bot, cli_env), files))
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    bot = fresh_bot(make_bot, cli_env)
+    assert check_consistent(bot, files) == len(files)
+    assert bot.store.passage_counts() == {info.source: info.passages for info in bot.store.documents()}
+    print(f"\n{kills} kills at random points, documents indexed at each: {landed}; all consistent")
+    assert kills >= 2, f"only {kills} kills landed before the command finished"
+
+
+def lock_is_held(lock_file: Path) -> bool:
+    """Whether another process holds the index's write lock (probed without keeping it)."""
+    if not lock_file.exists():
+        return False
+    with open(lock_file) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_a_second_writer_is_refused_with_a_clear_message(
+    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], data_dir: Path, tmp_path: Path
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", count=5, ledger=False)
+    first = subprocess.Popen([str(CITEBOT), "index", "add", str(corpus)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not lock_is_held(data_dir / "write.lock") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (tmp_path / "late.txt").write_text("Late\n\nA late note.\n", encoding="utf-8")
+    second = CliRunner().invoke(cli, ["index", "add", str(tmp_path / "late.txt")])
+    assert second.exit_code == 1
+    assert "Another citebot process is writing to" in second.output
+    assert first.wait(300) == 0, first.stderr.read() if first.stderr else ""
+    files = {document.source: document.text for document in collect([str(corpus)]).documents}
+    assert check_consistent(fresh_bot(make_bot, cli_env), files) == len(files)
+
+
+@pytest.mark.parametrize("backend", ["server"], indirect=True)
+def test_two_writers_on_one_server_both_succeed(
+    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Separate data folders (as on two machines) share no lock; the server serialises their writes."""
+    processes = []
+    for name in ("one", "two"):
+        env = {**os.environ, "CITEBOT_DATA_DIR": str(tmp_path / f"data-{name}")}
+        corpus = write_corpus(tmp_path / f"corpus-{name}", count=6, seed=ord(name[1]), ledger=False)
+        command = [str(CITEBOT), "index", "add", str(corpus)]
+        processes.append(subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True))
+    for process in processes:
+        assert process.wait(300) == 0, process.stderr.read() if process.stderr else ""
+    folders = [str(tmp_path / "corpus-one"), str(tmp_path / "corpus-two")]
+    files = {document.source: document.text for document in collect(folders).documents}
+    bot = fresh_bot(make_bot, cli_env)
+    assert check_consistent(bot, files) == len(files)
+    assert bot.store.passage_counts() == {info.source: info.passages for info in bot.store.documents()}
+
+
+def test_server_down_is_a_clear_error_not_a_hang(make_bot: Callable[..., Citebot]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match=f"The index at {url} is not available"):
+        make_bot(chroma_url=url)
+    result = CliRunner().invoke(cli, ["index", "list"], env={"CITEBOT_CHROMA_URL": url})
+    assert result.exit_code == 1 and f"The index at {url} is not available" in result.output
+    assert time.monotonic() - started < 10
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A socket that accepts connections and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_silent_server_times_out(make_bot: Callable[..., Citebot], silent_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="not available: .*timed out"):
+        make_bot(chroma_url=silent_server, chroma_timeout=1.0)
+    assert time.monotonic() - started < 5
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A server this test may stop, freeze and kill."""
+    server = ChromaServer(tmp_path / "own-server")
+    server.start()
+    yield server
+    if server.process:
+        server.process.send_signal(signal.SIGCONT)
+    server.stop()
+
+
+@pytest.mark.chroma_server
+def test_a_server_that_freezes_mid_way_times_out(
+    make_bot: Callable[..., Citebot], own_server: ChromaServer
+) -> None:
+    bot = make_bot(chroma_url=own_server.url, chroma_timeout=1.0)
+    assert own_server.process
+    own_server.process.send_signal(signal.SIGSTOP)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="timed out"):
+        bot.store.read_catalog()
+    assert time.monotonic() - started < 5
+    own_server.process.send_signal(signal.SIGCONT)
+    assert bot.store.read_catalog()
+
+
+@pytest.mark.chroma_server
+def test_a_server_killed_mid_replace_leaves_the_old_version_whole(
+    make_bot: Callable[..., Citebot], own_server: ChromaServer
+) -> None:
+    old = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"Old entry {n}." for n in range(300)))
+    new = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"New entry {n}." for n in range(300)))
+    bot = make_bot(chroma_url=own_server.url)
+    bot.store.add(old)
+    with pytest.raises(StoreUnavailable, match="The index at .* is not available"):
+        bot.store.add(new, progress=lambda _: own_server.stop())  # dies after the first batch of passages
+    own_server.start()
+    store = make_bot(chroma_url=own_server.url).store
+    assert store.catalog["ledger.txt"].sha256 == old.sha256
+    current = [p for p in store.current_passages() if p.source == "ledger.txt"]
+    assert len(current) == store.catalog["ledger.txt"].passages
+    assert {p.doc_hash for p in current} == {old.sha256}
+    assert store.add(new).status == "replaced"
+    store.sweep()
+    assert store.passage_counts()["ledger.txt"] == store.catalog["ledger.txt"].passages
