@@ -174,7 +174,6 @@ def index_add(sources: tuple[str, ...]) -> None:
             unchanged = result.status == "unchanged"
             done = "already indexed, nothing to do" if unchanged else f"{result.passages} passages"
             click.echo(f"{result.status}: {result.source} ({done})")
-        bot.store.sweep()  # passages left behind by an interrupted run
 
 
 def add_with_progress(bot: Citebot, documents: list[Any]) -> list[Any]:
