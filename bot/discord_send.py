@@ -92,9 +92,10 @@ def vote_view(answer_id: int) -> discord.ui.View:
 
 
 class RedactTokens(logging.Filter):
-    """discord.py logs request URLs at DEBUG, and interaction URLs carry tokens: hide them and the bot's."""
+    """Hide tokens from discord.py's DEBUG logs: the bot's, and interaction tokens in URLs and raw events."""
 
     SECRET_URL = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?'\"]+")
+    SECRET_FIELD = re.compile(r"""(['"]token['"]:\s*['"])[^'"]+""")
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,7 +103,7 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = self.SECRET_URL.sub(r"\1[token]", message)
+        clean = self.SECRET_FIELD.sub(r"\1[token]", self.SECRET_URL.sub(r"\1[token]", message))
         for token in self.tokens:
             clean = clean.replace(token, "[token]")
         if clean != message:
