@@ -82,6 +82,18 @@ def claim_terms(text: str) -> list[str]:
     return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
 
 
+@lru_cache(maxsize=32)
+def document_terms(text: str) -> frozenset[str]:
+    return frozenset(terms(text))
+
+
+def names_and_numbers(body: str) -> list[str]:
+    """Terms of the capitalised words (past the first) and numbers outside the sentence's quotations."""
+    words = without_quotes(body).split()[1:]
+    picked = [word for word in words if word[:1].isupper() or any(char.isdigit() for char in word)]
+    return [term for term in terms(" ".join(picked)) if term not in meta_terms()]
+
+
 def covered(wanted: list[str], found: set[str]) -> float:
     """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
     prefixes = {term[:5] for term in found if len(term) >= 5}
@@ -157,6 +169,8 @@ def support(sentence: Sentence, passage: Passage, documents: Documents) -> Suppo
     document = documents(passage.source)
     if len(claim_terms(sentence.body)) < MIN_TERMS:
         return None
+    if not set(names_and_numbers(sentence.body)) <= document_terms(document.text):
+        return None  # a name or number the document never mentions ("Israeli", "1984") is made up
     if QUOTATION.search(sentence.body):
         quoted = quoted_support(sentence.body, passage, document)
         return quoted if quoted and term_support(sentence.body, passage, document) else None

@@ -60,6 +60,12 @@ def test_an_unsupported_claim_is_dropped_even_with_a_marker() -> None:
     assert "Israeli" not in checked.text and checked.rejected_sentences == 1 and checked.kept_sentences == 1
 
 
+def test_a_name_or_number_the_document_never_mentions_is_made_up() -> None:
+    passage = passage_with("drone manufacturer")
+    assert run("Baykar is a drone manufacturer located in Turkey and Israel [1].", passage).citations == ()
+    assert run("Baykar is a drone manufacturer located in Turkey since 1984 [1].", passage).citations == ()
+
+
 def test_a_misquotation_is_dropped() -> None:
     passage = passage_with("We have not delivered")
     checked = run('Bayraktar told CNN, "We have delivered them everything" [1].', passage)
