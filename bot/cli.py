@@ -324,6 +324,35 @@ def show_metrics(by_method: dict[str, dict[str, float]], queries: int) -> None:
     console().print(table)
 
 
+@cli.command(name="discord")
+@click.option("--sync", is_flag=True, help="Register the slash commands globally (Discord may take an hour).")
+def discord_command(sync: bool) -> None:
+    """Run the Discord bot (token from DISCORD_TOKEN); see docs/discord.md for the set-up."""
+    from bot.discord_bot import run
+
+    run(settings(), sync_global=sync)
+
+
+@cli.group(name="feedback", cls=Group)
+def feedback_group() -> None:
+    """The 👍/👎 votes given to the Discord bot's answers."""
+
+
+@feedback_group.command(name="export")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def feedback_export(out_path: Path | None) -> None:
+    """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(settings().data_dir / "feedback.sqlite3")
+    if out_path is None:
+        store.export(sys.stdout)
+        return
+    with open(out_path, "w", encoding="utf-8") as out:
+        count = store.export(out)
+    click.echo(f"exported: {count} votes to {out_path}", err=True)
+
+
 @cli.command(name="config")
 def show_config() -> None:
     """Show the effective settings, secrets masked."""
