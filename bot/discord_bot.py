@@ -254,14 +254,14 @@ def thread_name(question: str) -> str:
     return line if len(line) <= 90 else line[:89] + "…"
 
 
-def run(settings: Settings, *, sync_global: bool = False) -> None:
+def run(settings: Settings, *, citebot: Citebot | None = None, sync_global: bool = False) -> None:
     """`citebot discord`: build the core, connect, answer until stopped; a bad token is one clear error."""
     if not settings.discord_token:
         msg = "DISCORD_TOKEN is not set; copy the bot token from the developer portal (see docs/discord.md)."
         raise SettingsError(msg)
     from bot.core import build
 
-    client = CitebotClient(build(settings), settings, sync_global=sync_global)
+    client = CitebotClient(citebot or build(settings), settings, sync_global=sync_global)
     try:
         client.run(settings.discord_token, log_level=logging.INFO)
     except discord.LoginFailure:

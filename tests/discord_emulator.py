@@ -53,6 +53,8 @@ class Emulator:
         self.socket: web.WebSocketResponse | None = None
         self.session_id = ""
         self.identifies = self.resumes = 0
+        self.reject_token = False
+        self.close_code: int | None = None  # close every new gateway connection with this code
         self.files: dict[str, bytes] = {}
         self.channels: dict[str, dict[str, Any]] = {str(CHANNEL_ID): payloads.text_channel()}
         self.thread_of: dict[str, str] = {}  # message id -> the thread opened from it
@@ -117,7 +119,7 @@ class Emulator:
 
     def routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
-            ("GET", r"/users/@me", lambda body: ok(payloads.user(BOT_ID, bot=True))),
+            ("GET", r"/users/@me", self.me),
             ("GET", r"/oauth2/applications/@me", lambda body: ok(payloads.application())),
             ("GET", r"/gateway(?:/bot)?", self.gateway_info),
             ("PUT", r"/applications/\d+(?:/guilds/\d+)?/commands", self.commands),
@@ -131,6 +133,11 @@ class Emulator:
             ("GET", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.edit_followup),
             ("DELETE", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.empty),
         ]
+
+    async def me(self, body: Any) -> web.Response:
+        if self.reject_token:
+            return reply({"message": "401: Unauthorized", "code": 0}, 401)
+        return reply(payloads.user(BOT_ID, bot=True))
 
     async def gateway_info(self, body: Any) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
@@ -204,6 +211,8 @@ class Emulator:
         op, data = frame["op"], frame.get("d")
         if op == 1:
             await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+        elif op == 2 and self.close_code is not None:
+            await socket.close(code=self.close_code)
         elif op == 2:
             self.identifies += 1
             self.session_id, self.events = f"session-{next(self.ids)}", []
