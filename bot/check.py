@@ -26,7 +26,8 @@ QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
 META_WORDS = "passage passages article document documents text quote quotes mention mentioned specifically"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
-MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
+MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
+CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE)
 Documents = Callable[[str], Document]
 
 
@@ -149,10 +150,19 @@ def widened(document: Document, passage: Passage, start: int, end: int) -> Suppo
     return Support(passage, touched[0][0], touched[-1][1])
 
 
+def clauses_covered(body: str, found: set[str]) -> bool:
+    """Each clause that states something must be covered too: a true half cannot carry a made-up one."""
+    for clause in CLAUSE_BREAK.split(without_quotes(body)):
+        wanted = claim_terms(clause)
+        if len(wanted) >= MIN_TERMS and covered(wanted, found) < MIN_COVERAGE:
+            return False
+    return True
+
+
 def term_support(body: str, passage: Passage, document: Document) -> Support | None:
     """The passage sentence that best covers the sentence's words, when the passage covers enough of them."""
-    wanted = claim_terms(body)
-    if len(wanted) < MIN_TERMS or covered(wanted, set(terms(passage.text))) < MIN_COVERAGE:
+    wanted, found = claim_terms(body), set(terms(passage.text))
+    if len(wanted) < MIN_TERMS or covered(wanted, found) < MIN_COVERAGE or not clauses_covered(body, found):
         return None
     scored = [
         (covered(wanted, set(terms(document.text[start:end]))), start, end)

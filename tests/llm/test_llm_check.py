@@ -66,6 +66,13 @@ def test_a_name_or_number_the_document_never_mentions_is_made_up() -> None:
     assert run("Baykar is a drone manufacturer located in Turkey since 1984 [1].", passage).citations == ()
 
 
+def test_a_true_clause_does_not_carry_a_made_up_one() -> None:
+    passage = passage_with("calling the invasion")
+    checked = run('Erdogan called the invasion of Ukraine "unacceptable" and criticized Putin for supporting '
+                  "Ukraine with drone technology [1].", passage)
+    assert checked.citations == () and checked.rejected_sentences == 1
+
+
 def test_a_misquotation_is_dropped() -> None:
     passage = passage_with("We have not delivered")
     checked = run('Bayraktar told CNN, "We have delivered them everything" [1].', passage)
