@@ -228,6 +228,20 @@ def index_remove(source: str) -> None:
     click.echo(f"removed: {info.source} ({info.passages} passages)")
 
 
+@index_group.command(name="check")
+def index_check() -> None:
+    """Compare the index with its documents; say what is wrong and how to repair it."""
+    from bot.core import build
+    from index.check import check
+
+    problems = check(build(settings()).store)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo("The index is consistent with its documents.")
+
+
 @index_group.command(name="rebuild")
 def index_rebuild() -> None:
     """Re-embed every stored document with the configured embedding model."""

@@ -1,0 +1,54 @@
+"""`citebot index check`: compare the store with the documents it came from, and say how to repair it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from index.passages import Passage, make_passages
+from index.store import Store
+
+REPAIR = "run `citebot index rebuild`"
+
+
+def check(store: Store) -> list[str]:
+    """Every inconsistency found, one line each; an empty list means the index is sound."""
+    store.catalog = store.read_catalog()
+    stored = store.current_passages()
+    by_source: dict[str, list[Passage]] = defaultdict(list)
+    for passage in stored:
+        by_source[passage.source].append(passage)
+    problems = [problem for info in store.documents() for problem in check_document(store, info.source, by_source)]
+    leftovers = sum(store.passage_counts().values()) - len(stored)
+    if leftovers:
+        problems.append(f"{leftovers} passages belong to no current document (an interrupted add); {REPAIR}")
+    return problems + check_lexical(store, stored)
+
+
+def check_document(store: Store, source: str, by_source: dict[str, list[Passage]]) -> list[str]:
+    """The document's text matches its hash, and its stored passages are exactly the ones it splits into."""
+    info = store.catalog[source]
+    document = store.document(source)
+    if document.sha256 != info.sha256:
+        return [f"{source}: the stored text does not match its hash; add the document again"]
+    expected = {p.id: p for p in make_passages(source, info.sha256, document.text)}
+    found = {p.id: p for p in by_source.get(source, [])}
+    problems = []
+    if set(found) != set(expected) or len(found) != info.passages:
+        problems.append(
+            f"{source}: {len(found)} passages stored, {len(expected)} expected "
+            f"({len(set(expected) - set(found))} missing); {REPAIR}"
+        )
+    wrong = [p for p in found.values() if document.text[p.start : p.end] != p.text]
+    if wrong:
+        problems.append(f"{source}: {len(wrong)} passages do not reproduce the text at their offsets; {REPAIR}")
+    return problems
+
+
+def check_lexical(store: Store, stored: list[Passage]) -> list[str]:
+    """The BM25 index covers exactly the current passages."""
+    store.lexical = None
+    store.lexical_search("check", 1)
+    lexical = store.lexical.passages if store.lexical else []
+    if {p.id for p in lexical} != {p.id for p in stored}:
+        return [f"the lexical index covers {len(lexical)} passages, the store {len(stored)}; {REPAIR}"]
+    return []

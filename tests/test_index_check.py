@@ -1,0 +1,24 @@
+"""`index check` finds what is wrong and names the repair."""
+
+from collections.abc import Callable
+
+from bot.core import Citebot
+from index.check import check
+from index.passages import Passage
+
+
+def test_a_fresh_index_is_consistent(bot: Citebot) -> None:
+    assert check(bot.store) == []
+
+
+def test_missing_passages_and_leftovers_are_reported_with_the_repair(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    store = bot.store
+    victim = store.current_passages()[0]
+    store.passage_collection.delete(ids=[victim.id])
+    stray = Passage("stray", victim.source, "old-version", 0, 5, "Putin", 1)
+    store.write_passages([stray])
+    problems = check(store)
+    assert any("12 passages stored, 13 expected (1 missing)" in p for p in problems), problems
+    assert any("1 passages belong to no current document" in p for p in problems), problems
+    assert all("citebot index rebuild" in p or "add the document again" in p for p in problems)
