@@ -79,6 +79,7 @@ def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], an
 def render(out: Console, answer: Answer) -> None:
     """The answer, then each cited passage quoted with its title and paragraph."""
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.panel import Panel
 
     style = "yellow" if answer.abstained else "green"
@@ -88,7 +89,7 @@ def render(out: Console, answer: Answer) -> None:
     for citation in answer.citations:
         where = f"{citation.title}, paragraph {citation.paragraph}" + (f" — {citation.url}" if citation.url else "")
         out.print(f"[bold][{citation.n}][/bold] [italic]{escape(where)}[/italic]")
-        out.print(f"    “{escape(citation.text)}”")
+        out.print(Padding(escape(citation.text), (0, 0, 0, 4)))
 
 
 @cli.command()
