@@ -1,0 +1,97 @@
+"""Helpers shared by the benchmark scripts: machine facts, percentiles, tables, retrieval variants."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+DEV_QA = SHARED / "eval" / "dev_qa.jsonl"
+OWN_QA = sorted((ROOT / "tests" / "qa").glob("*.jsonl"))
+RESULTS = ROOT / "benchmarks" / "results"
+
+from bot.retrieve import Retrieval, Retriever, fuse, timed  # noqa: E402
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import torch
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "torch_threads": torch.get_num_threads(),
+        "os": platform.platform(),
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (p50, p95), as `citebot eval` reports it."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{percentile(values, 0.5):.1f} / {percentile(values, 0.95):.1f}"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    """A GitHub markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def save(name: str, data: Any) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+class OneSided(Retriever):
+    """citebot's retrieval with only one of its two rankings: "dense" or "lexical"."""
+
+    def __init__(self, side: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.side = side
+
+    def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
+        timings: dict[str, float] = {}
+        with timed(timings, "embed"):
+            vector = self.embeddings.embed_query(question)
+        if self.side == "dense":
+            with timed(timings, "dense"):
+                ranking = [p for p, _ in self.store.dense_search(vector, self.depth, sources)]
+        else:
+            with timed(timings, "lexical"):
+                ranking = [p for p, _ in self.store.lexical_search(question, self.depth, sources)]
+        return Retrieval(fuse([ranking], k), vector, timings)

@@ -1,0 +1,304 @@
+"""Benchmark 3: the same bot over growing indexes of real English text, the seed article among them.
+
+The distractors are the Python documentation's reStructuredText sources from Debian's `python3-doc`
+(`apt-get install python3-doc`), in path order, added until the index holds each size in turn. Per size:
+ingest throughput next to the embedding model's bare throughput on a sample of the same passages, disk,
+peak memory, query latency, the lexical index's start-up (load vs rebuild), and the dev QA metrics for
+hybrid, dense-only and BM25-only retrieval.
+
+    .venv/bin/python benchmarks/scale.py --sizes 1000 10000 [--server]
+
+With --server the index lives in a `chroma run` server; its embeddings come from the embedded run's
+vectors (saved in benchmarks/results/vectors-*.npz) so that the figure is the store's own cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import DEV_QA, OWN_QA, RESULTS, ROOT, OneSided, machine, p50_p95, peak_rss_mb, save, table  # noqa: E402
+
+from bot.config import Settings  # noqa: E402
+from bot.evaluate import load_questions, run, summary_rows  # noqa: E402
+from index.embeddings import NamedEmbeddings  # noqa: E402
+
+DOCS = Path("/usr/share/doc/python3.11/html/_sources")
+BARE_SAMPLE = 512
+
+
+class Recording(NamedEmbeddings):
+    """The real model, remembering every vector it made; a replay serves them without the model."""
+
+    def __init__(self, inner: Any, known: dict[str, list[float]] | None = None) -> None:
+        self.inner, self.known = inner, known if known is not None else {}
+        self.name, self.dimension = inner.name, inner.dimension
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [text for text in dict.fromkeys(texts) if text not in self.known]
+        if missing:
+            self.known.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+        return [self.known[text] for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def distractors() -> list[Any]:
+    """Every page of the Python documentation as a Document."""
+    from index.documents import Document
+
+    if not DOCS.exists():
+        sys.exit(f"{DOCS} is missing: apt-get install python3-doc")
+    return [
+        Document(
+            str(path.relative_to(DOCS)), path.stem.removesuffix(".rst"), path.read_text(errors="replace")
+        )
+        for path in sorted(DOCS.rglob("*.rst.txt"))
+    ]
+
+
+def take(documents: list[Any], start: int, size: int, have: int) -> tuple[list[Any], int]:
+    """The next documents, from `start`, until the index would hold about `size` passages."""
+    from index.passages import make_passages
+
+    chosen = []
+    for document in documents[start:]:
+        if have >= size:
+            break
+        chosen.append(document)
+        have += len(make_passages(document.source, document.sha256, document.text))
+    return chosen, have
+
+
+def bare_throughput(model: Any, texts: list[str]) -> tuple[float, float]:
+    """Passages per second (wall, and per CPU second) of the model alone, on a sample of the new passages.
+
+    The machine is shared, so CPU seconds are the steadier measure; both are reported.
+    """
+    sample = texts[:: max(1, len(texts) // BARE_SAMPLE)][:BARE_SAMPLE]
+    started, cpu = time.perf_counter(), time.process_time()
+    model.embed_documents(sample)
+    return len(sample) / (time.perf_counter() - started), len(sample) / (time.process_time() - cpu)
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def lexical_startup(store: Any) -> dict[str, float]:
+    """Seconds to get a lexical index in a fresh Store: from disk, and by rebuilding from Chroma."""
+    from index.lexical import LexicalIndex, lexical_folder, load_or_build
+
+    versions = [(info.source, info.sha256) for info in store.catalog.values()]
+    started = time.perf_counter()
+    load_or_build(lexical_folder(store.client, store.where), versions, store.current_passages)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    LexicalIndex(store.current_passages())
+    return {"load_s": loaded, "rebuild_s": time.perf_counter() - started}
+
+
+def query_block(bot: Any, embeddings: Any) -> dict[str, Any]:
+    """Latency over all QA questions, and dev QA metrics for the three retrievals."""
+    questions = [q for path in [DEV_QA, *OWN_QA] for q in load_questions(path)]
+    run(bot, questions)  # warm-up
+    latencies = [r["latency_ms"] for r in run(bot, questions)]
+    metrics = {}
+    hybrid = bot.retriever
+    for name, retriever in [
+        ("hybrid", hybrid),
+        ("dense", OneSided("dense", bot.store, embeddings)),
+        ("bm25", OneSided("lexical", bot.store, embeddings)),
+    ]:
+        bot.retriever = retriever
+        metrics[name] = dict(summary_rows(run(bot, load_questions(DEV_QA))))
+    bot.retriever = hybrid
+    return {"latency_ms": latencies, "latency": p50_p95(latencies), "dev_qa": metrics}
+
+
+def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "chroma"),
+            "run",
+            "--path",
+            str(folder),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("chroma run did not start")
+
+
+def server_peak_mb(server: subprocess.Popen[bytes] | None) -> float | None:
+    if server is None:
+        return None
+    for line in Path(f"/proc/{server.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--server", action="store_true")
+    parser.add_argument("--keep", type=Path, help="Keep the index here instead of a temporary folder.")
+    args = parser.parse_args()
+    from bot.core import build
+    from index.embeddings import LocalEmbeddings
+
+    mode = "server" if args.server else "embedded"
+    vectors_file = RESULTS / "vectors-python-docs.npz"
+    model = LocalEmbeddings()
+    embeddings = Recording(model, load_vectors(vectors_file) if args.server else None)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix=f"citebot-scale-{mode}-"))
+    server, url = start_server(folder / "server") if args.server else (None, None)
+    try:
+        bot = build(
+            Settings(data_dir=folder / "data", chroma_url=url, chroma_timeout=120.0),
+            embeddings,
+            answerer="extractive",
+        )
+        rows = grow(bot, embeddings, model, args.sizes, folder, server)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+        if not args.server:
+            save_vectors(vectors_file, embeddings.known)
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    save(f"scale-{mode}", {"machine": machine(), "rows": rows})
+    print(report(mode, rows))
+
+
+def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, server: Any) -> list[Any]:
+    """Add distractors up to each size; measure after each step."""
+    from index.passages import make_passages
+
+    documents, used, have, rows = distractors(), 0, bot.store.passage_count(), []
+    for size in sizes:
+        chosen, target = take(documents, used, size, have)
+        used += len(chosen)
+        texts = [p.text for d in chosen for p in make_passages(d.source, d.sha256, d.text)]
+        started, cpu = time.perf_counter(), time.process_time()
+        for document in chosen:
+            bot.store.add(document)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        bare, bare_cpu = bare_throughput(model, texts) if server is None else (None, None)
+        bot.store.lexical_search("warm", 1)  # builds and saves the lexical index (timed below)
+        row = {
+            "passages": bot.store.passage_count(),
+            "added": len(texts),
+            "ingest_s": seconds,
+            "ingest_per_s": len(texts) / seconds if seconds else 0.0,
+            "ingest_per_cpu_s": len(texts) / cpu if cpu else 0.0,
+            "bare_per_s": bare,
+            "bare_per_cpu_s": bare_cpu,
+            "disk_mb": disk_mb(folder),
+            "peak_rss_mb": peak_rss_mb(),
+            "server_peak_mb": server_peak_mb(server),
+            **lexical_startup(bot.store),
+            **query_block(bot, embeddings),
+        }
+        rows.append(row)
+        # saved after every size: a long run may be cut short
+        save(f"scale-{mode_name(server)}", {"machine": machine(), "rows": rows})
+        if server is None:
+            save_vectors(RESULTS / "vectors-python-docs.npz", embeddings.known)
+        print(
+            f"{mode_name(server)} {row['passages']} passages: {row['ingest_per_s']:.1f}/s ingest, "
+            f"query {row['latency']} ms",
+            flush=True,
+        )
+        have = target
+    return rows
+
+
+def mode_name(server: Any) -> str:
+    return "server" if server is not None else "embedded"
+
+
+def load_vectors(path: Path) -> dict[str, list[float]]:
+    import numpy as np
+
+    if not path.exists():
+        sys.exit(f"{path} is missing: run the embedded benchmark first, it records the vectors")
+    data = np.load(path, allow_pickle=False)
+    return {str(text): vector.tolist() for text, vector in zip(data["texts"], data["vectors"], strict=True)}
+
+
+def save_vectors(path: Path, known: dict[str, list[float]]) -> None:
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path, texts=np.array(list(known)), vectors=np.array(list(known.values()), dtype="float32")
+    )
+
+
+def report(mode: str, rows: list[dict[str, Any]]) -> str:
+    header = [
+        "passages",
+        "ingest /s",
+        "bare model /s",
+        "ratio",
+        "ratio per CPU s",
+        "disk MB",
+        "peak RSS MB",
+        "query p50 / p95 ms",
+        "BM25 load / rebuild s",
+        "evidence recall",
+        "precision@1",
+        "abstention",
+    ]
+    lines = []
+    for r in rows:
+        qa = r["dev_qa"]["hybrid"]
+        bare = r["bare_per_s"]
+        lines.append(
+            [
+                f"{r['passages']:,}",
+                f"{r['ingest_per_s']:.1f}",
+                f"{bare:.1f}" if bare else "(replayed)",
+                f"{r['ingest_per_s'] / bare:.0%}" if bare else "-",
+                f"{r['ingest_per_cpu_s'] / r['bare_per_cpu_s']:.0%}" if bare else "-",
+                f"{r['disk_mb']:.0f}",
+                f"{r['peak_rss_mb']:.0f}"
+                + (f" + server {r['server_peak_mb']:.0f}" if r["server_peak_mb"] else ""),
+                r["latency"],
+                f"{r['load_s']:.2f} / {r['rebuild_s']:.2f}",
+                qa["evidence recall"],
+                qa["precision@1"],
+                qa["abstention (unanswerable)"],
+            ]
+        )
+    return f"\n{mode}\n\n" + table(header, lines)
+
+
+if __name__ == "__main__":
+    main()
