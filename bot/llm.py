@@ -113,9 +113,11 @@ class LLMAnswerer:
         except LLM_ERRORS as error:
             log.warning("follow-up rewrite failed (%s); using the offline rewrite", describe(error))
             return self.fallback.rewrite(question, conversation)
-        return standalone(reply.text, question, self.settings.max_question_chars) or self.fallback.rewrite(
-            question, conversation
-        )
+        rewritten = standalone(reply.text, question, self.settings.max_question_chars)
+        if rewritten is None:
+            log.info("the model's rewrite was not a standalone question; using the offline rewrite")
+            return self.fallback.rewrite(question, conversation)
+        return rewritten
 
     def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
                on_token: TokenSink | None = None) -> Answer:

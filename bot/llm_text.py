@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.retrieve import Retrieval
+from index.lexical import terms
 from index.passages import Passage
 
 if TYPE_CHECKING:
@@ -73,9 +74,13 @@ def transcript(conversation: Conversation, turns: int = 3) -> str:
 
 
 def standalone(reply: str, question: str, limit: int) -> str | None:
-    """The first line of the model's rewrite, unlabelled and unquoted; None if it is empty or rambles."""
+    """The first line of the model's rewrite, unlabelled and unquoted; None unless it is a new question
+    that keeps the follow-up's words (not an answer, a ramble, another question or the follow-up itself)."""
     line = next((line for line in reply.splitlines() if line.strip()), "")
     line = REWRITE_LABEL.sub("", CONTROL.sub(" ", line)).strip().strip("\"“”'")
     if not line.endswith("?") or len(line) > min(limit, max(200, 3 * len(question))):
-        return None  # an answer, a refusal or a ramble rather than a question
+        return None
+    kept = set(terms(line))
+    if line.casefold() == question.strip().casefold() or any(term not in kept for term in terms(question)):
+        return None
     return line

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.check import Checked, check, sentences
 from bot.citations import verify
+from bot.llm_text import standalone
 from index.documents import Document, bundled_document
 from index.passages import Passage, make_passages
 from prompts import MissingVariables, render, render_messages
@@ -133,10 +134,27 @@ def test_prompts_render_with_their_variables() -> None:
     answer = render_messages("answer", passages="<passage n=\"1\">x</passage>", question="What is $x?")
     rewrite = render_messages("rewrite", conversation="User: hi", question="And he?")
     assert [m["role"] for m in answer] == ["system", "user"] and "What is $x?" in answer[1]["content"]
-    assert [m["role"] for m in rewrite] == ["system", "user"] and "And he?" in rewrite[1]["content"]
+    assert [m["role"] for m in rewrite] == ["system", "user", "assistant", "user"]  # with one worked example
+    assert "And he?" in rewrite[-1]["content"] and "$" not in rewrite[1]["content"]
     assert "Question: Q" in render("answer", passages="P", question="Q")
 
 
 def test_a_missing_prompt_variable_fails_loudly() -> None:
     with pytest.raises(MissingVariables, match="question"):
         render("answer", passages="P")
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("Who runs Baykar?", "Who runs Baykar?"),
+        ("Rewritten question: “Who runs Baykar?”\nBaykar is run by ...", "Who runs Baykar?"),
+        ("What is Baykar?", None),  # lost the follow-up's own words
+        ("Who runs it?", None),  # the follow-up itself
+        ("Haluk Bayraktar runs Baykar.", None),  # an answer, not a question
+    ],
+)
+def test_a_rewrite_is_used_only_when_it_is_a_new_question_keeping_the_follow_up(
+    reply: str, expected: str | None
+) -> None:
+    assert standalone(reply, "Who runs it?", 2000) == expected
