@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+
 from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
 from bot.question import content_words, expected_kind, weights
 from bot.retrieve import Retrieval
@@ -58,8 +60,15 @@ class Answerer(Protocol):
         """A follow-up as a standalone question."""
         ...
 
-    def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
-               on_token: TokenSink | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        scope: str,
+        *,
+        quotes_only: bool = False,
+        on_token: TokenSink | None = None,
+    ) -> Answer:
         """Answer from the retrieved passages only, citing them."""
         ...
 
@@ -86,6 +95,7 @@ class Candidate:
 
 MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
+MAX_CACHED_VECTORS = 100_000
 SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
 
 
@@ -114,15 +124,23 @@ class ExtractiveAnswerer:
     def __init__(self, store: Store, embeddings: NamedEmbeddings) -> None:
         self.store = store
         self.embeddings = embeddings
-        self.vectors: dict[str, list[float]] = {}  # sentence or word -> embedding; the corpus rarely changes
+        self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
+        self.texts: dict[tuple[str, str], str] = {}  # (source, version) -> text, read once from the store
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.conversation import resolve_references
 
         return resolve_references(question, conversation)
 
-    def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
-               on_token: TokenSink | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        scope: str,
+        *,
+        quotes_only: bool = False,
+        on_token: TokenSink | None = None,
+    ) -> Answer:
         who = asked_speaker(question)
         candidates = self.score(question, retrieval, who)
         if who:
@@ -131,14 +149,18 @@ class ExtractiveAnswerer:
         ranked = sorted((c for c in candidates if kind is None or kind(c.text)), key=lambda c: -c.score)
         if not ranked or not supported(ranked[0]):
             return abstention(question, scope)
-        chosen = [ranked[0], *(c for c in ranked[1:2] if supported(c) and c.score >= SECOND_CITATION * ranked[0].score)]
+        chosen = [
+            ranked[0],
+            *(c for c in ranked[1:2] if supported(c) and c.score >= SECOND_CITATION * ranked[0].score),
+        ]
         citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(chosen, start=1))
         if quotes_only:
             return Answer(question, " ".join(c.text for c in citations), False, citations)
         return Answer(question, " ".join(f"{c.text} [{c.n}]" for c in citations), False, citations)
 
-    def answer_speaker(self, question: str, candidates: list[Candidate], who: str, scope: str,
-                       quotes_only: bool) -> Answer:
+    def answer_speaker(
+        self, question: str, candidates: list[Candidate], who: str, scope: str, quotes_only: bool
+    ) -> Answer:
         """Quote what the documents attribute to the person asked about, naming them."""
         quoted = [
             (candidate, quote)
@@ -154,32 +176,40 @@ class ExtractiveAnswerer:
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
-        speaker = full_name(self.store.document(candidate.passage.source).text, quote.speaker or who)
-        words = candidate.passage.text[quote.start - candidate.passage.start : quote.end - candidate.passage.start]
+        speaker = full_name(self.text_of(candidate.passage), quote.speaker or who)
+        words = candidate.passage.text[
+            quote.start - candidate.passage.start : quote.end - candidate.passage.start
+        ]
         text = f"{speaker} {said_phrase(candidate.text)}: “{words.strip().rstrip(',')}” [1]"
         return Answer(question, text, False, (citation,))
 
     def quotes(self, candidate: Candidate) -> list[Quote]:
         """Quotations that begin inside this candidate sentence, with absolute offsets."""
-        document = self.store.document(candidate.passage.source)
-        return attributed_quotes(document.text, (candidate.start, candidate.end))
+        return attributed_quotes(self.text_of(candidate.passage), (candidate.start, candidate.end))
 
     def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
         """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
         asked_terms = set(terms(who)) if who else set()
-        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
+        words = {
+            stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms
+        }
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
         weight = weights(list(words), (own for own, _ in found))
         vectors = self.embed([candidate.text for candidate in candidates])
+        query = np.asarray(retrieval.query_vector)
         return [
-            replace(candidate, dense=dot(vector, retrieval.query_vector),
-                    coverage=self.coverage(words, weight, candidate.text, own, context))
+            replace(
+                candidate,
+                dense=float(vector @ query),
+                coverage=self.coverage(words, weight, candidate.text, own, context),
+            )
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
 
-    def coverage(self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str],
-                 context: set[str]) -> float:
+    def coverage(
+        self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
+    ) -> float:
         """Weighted share of the question's terms in the sentence: exact, by meaning, or in the sentence before."""
         if not words:
             return 0.0
@@ -199,40 +229,56 @@ class ExtractiveAnswerer:
         if not others:
             return 0.0
         vectors = self.embed([word, *others])
-        return max(dot(vectors[0], other) for other in vectors[1:])
+        return float(np.max(np.stack(vectors[1:]) @ vectors[0]))
 
     def sentences(self, passage: Passage) -> list[Candidate]:
-        document = self.store.document(passage.source)
-        spans = sentence_spans(document.text, passage.start, passage.end)
-        before = sentence_spans(document.text, max(0, passage.start - 600), passage.start)[-1:] or [(0, 0)]
+        text = self.text_of(passage)
+        spans = sentence_spans(text, passage.start, passage.end)
+        before = sentence_spans(text, max(0, passage.start - 600), passage.start)[-1:] or [(0, 0)]
         previous = [*before, *spans[:-1]]
         return [
-            Candidate(passage, start, end, document.text[p_start:p_end])
+            Candidate(passage, start, end, text[p_start:p_end])
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
         ]
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def text_of(self, passage: Passage) -> str:
+        """The full text of the document version a passage belongs to (citations are re-checked by the core)."""
+        key = (passage.source, passage.doc_hash)
+        if key not in self.texts:
+            self.texts[key] = self.store.document(passage.source).text
+        return self.texts[key]
+
+    def embed(self, texts: list[str]) -> list[np.ndarray]:
         missing = list(dict.fromkeys(text for text in texts if text not in self.vectors))
         if missing:
-            self.vectors.update(zip(missing, self.embeddings.embed_documents(missing), strict=True))
+            if len(self.vectors) > MAX_CACHED_VECTORS:
+                self.vectors.clear()  # bounded memory for a long-running bot over a large corpus
+            vectors = self.embeddings.embed_documents(missing)
+            self.vectors.update(
+                (text, np.asarray(vector, dtype=np.float32))
+                for text, vector in zip(missing, vectors, strict=True)
+            )
         return [self.vectors[text] for text in texts]
 
     def cite(self, n: int, candidate: Candidate) -> Citation:
         info = self.store.catalog[candidate.passage.source]
         return Citation(
-            n, info.source, info.title, candidate.start, candidate.end, candidate.text,
-            candidate.passage.doc_hash, candidate.passage.paragraph, info.url,
+            n,
+            info.source,
+            info.title,
+            candidate.start,
+            candidate.end,
+            candidate.text,
+            candidate.passage.doc_hash,
+            candidate.passage.paragraph,
+            info.url,
         )
 
 
 def said_phrase(sentence: str) -> str:
-    """"told CNN" when the sentence says whom they told, else "said"."""
+    """ "told CNN" when the sentence says whom they told, else "said"."""
     told = re.search(r"\btold ([A-Z][\w]*(?: [A-Z][\w]*)*)", sentence)
     return f"told {told.group(1)}" if told else "said"
-
-
-def dot(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def abstention(question: str, scope: str, what: str | None = None) -> Answer:
@@ -241,11 +287,13 @@ def abstention(question: str, scope: str, what: str | None = None) -> Answer:
     return Answer(question, text, True)
 
 
-INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)
+INDIRECT = re.compile(
+    r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE
+)
 
 
 def indirect(question: str) -> str:
-    """"What is the top speed of X?" -> "what the top speed of X is"; otherwise the question, quoted."""
+    """ "What is the top speed of X?" -> "what the top speed of X is"; otherwise the question, quoted."""
     match = INDIRECT.match(question.strip())
     if not match:
         return f"the answer to “{question.strip()}”"

@@ -85,7 +85,8 @@ def render(out: Console, answer: Answer) -> None:
     style = "yellow" if answer.abstained else "green"
     if answer.notice:
         out.print(f"[dim]{escape(answer.notice)}[/dim]")
-    out.print(Panel(escape(answer.text), border_style=style, title="not in the documents" if answer.abstained else None))
+    title = "not in the documents" if answer.abstained else None
+    out.print(Panel(escape(answer.text), border_style=style, title=title))
     for citation in answer.citations:
         where = f"{citation.title}, paragraph {citation.paragraph}" + (f" — {citation.url}" if citation.url else "")
         out.print(f"[bold][{citation.n}][/bold] [italic]{escape(where)}[/italic]")
@@ -247,7 +248,6 @@ def index_check() -> None:
 def index_rebuild() -> None:
     """Re-embed every stored document with the configured embedding model."""
     from bot.core import rebuild
-
     from index.store import write_lock
 
     config = settings()
@@ -258,7 +258,9 @@ def index_rebuild() -> None:
 
 @cli.command(name="eval")
 @click.argument("qa_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per question.")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per question."
+)
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Index these files and answer from them only.")
 @click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)

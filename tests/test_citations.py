@@ -37,4 +37,7 @@ def test_verify_rejects_a_quote_that_is_not_its_span() -> None:
     with pytest.raises(CitationMismatch):
         verify(Citation(1, document.source, document.title, 0, 5, "Putin", "other-version", 1), document)
     with pytest.raises(CitationMismatch):
-        verify(Citation(1, document.source, document.title, 1, 6, document.text[:5], document.sha256, 1), document)
+        verify(
+            Citation(1, document.source, document.title, 1, 6, document.text[:5], document.sha256, 1),
+            document,
+        )

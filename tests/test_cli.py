@@ -43,8 +43,12 @@ def test_ask_renders_answer_and_numbered_passages() -> None:
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "The question is empty"), ("   \t ", "The question is empty"), ("\x00\x07", "The question is empty"),
-     ("x" * 100_000, "the limit is 2,000")],
+    [
+        ("", "The question is empty"),
+        ("   \t ", "The question is empty"),
+        ("\x00\x07", "The question is empty"),
+        ("x" * 100_000, "the limit is 2,000"),
+    ],
 )
 def test_bad_questions_get_one_clear_line(question: str, message: str) -> None:
     result = invoke("ask", question)
@@ -67,10 +71,17 @@ def index_sources() -> list[str]:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "No such file"), (b"", "is empty"), (b"  \n\n ", "is empty"), (b"\x89PNG\x00\x01", "binary"),
-     ("caf\u00e9".encode("latin-1"), "not UTF-8")],
+    [
+        (None, "No such file"),
+        (b"", "is empty"),
+        (b"  \n\n ", "is empty"),
+        (b"\x89PNG\x00\x01", "binary"),
+        ("caf\u00e9".encode("latin-1"), "not UTF-8"),
+    ],
 )
-def test_unusable_files_are_refused_and_nothing_is_lost(tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_unusable_files_are_refused_and_nothing_is_lost(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
     invoke("ask", "What is Baykar?")  # builds the index
     path = tmp_path / "doc.txt"
     if content is not None:
@@ -83,7 +94,9 @@ def test_unusable_files_are_refused_and_nothing_is_lost(tmp_path: Path, content:
 
 def test_add_twice_changes_nothing_and_remove_forgets(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
+    path.write_text(
+        "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8"
+    )
     assert "added" in invoke("index", "add", str(path)).output
     assert "unchanged" in invoke("index", "add", str(path)).output
     answer = json.loads(invoke("ask", "--json", "What does the kestrel hunt?").output)
@@ -94,7 +107,9 @@ def test_add_twice_changes_nothing_and_remove_forgets(tmp_path: Path) -> None:
 
 def test_source_restricts_the_answer(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
+    path.write_text(
+        "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8"
+    )
     invoke("index", "add", str(path))
     result = invoke("ask", "--json", "--source", "notes.txt", "What is Baykar?")
     assert json.loads(result.output)["abstained"] is True
@@ -109,7 +124,9 @@ def test_unwritable_data_directory_is_a_clear_error(monkeypatch: pytest.MonkeyPa
     assert "Traceback" not in result.output
 
 
-def test_an_index_built_with_another_model_says_to_rebuild(monkeypatch: pytest.MonkeyPatch, embeddings) -> None:
+def test_an_index_built_with_another_model_says_to_rebuild(
+    monkeypatch: pytest.MonkeyPatch, embeddings
+) -> None:
     assert invoke("ask", "What is Baykar?").exit_code == 0
     monkeypatch.setattr(type(embeddings), "name", "another-model")
     result = invoke("ask", "What is Baykar?")

@@ -11,7 +11,9 @@ def test_a_fresh_index_is_consistent(bot: Citebot) -> None:
     assert check(bot.store) == []
 
 
-def test_missing_passages_and_leftovers_are_reported_with_the_repair(make_bot: Callable[..., Citebot]) -> None:
+def test_missing_passages_and_leftovers_are_reported_with_the_repair(
+    make_bot: Callable[..., Citebot],
+) -> None:
     bot = make_bot()
     store = bot.store
     victim = store.current_passages()[0]

@@ -6,7 +6,9 @@ from bot.core import Citebot
 from tests.injection import QUESTIONS, attacks, carried_out, planted
 
 
-def test_no_planted_instruction_is_carried_out_and_citations_stay_exact(make_bot: Callable[..., Citebot]) -> None:
+def test_no_planted_instruction_is_carried_out_and_citations_stay_exact(
+    make_bot: Callable[..., Citebot],
+) -> None:
     bot = make_bot()
     documents = [planted(*attack) for attack in attacks()]
     for document in documents:

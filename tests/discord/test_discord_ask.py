@@ -41,6 +41,11 @@ def test_ask_defers_then_follows_up_with_the_answer_quotes_and_vote_buttons(
             assert [b["custom_id"].rsplit(":", 1)[1] for b in buttons] == ["up", "down"]
             assert not body.get("flags", 0) & 64
 
+            await emulator.wait_until(lambda: emulator.thread_of)  # follow-ups to /ask continue in a thread
+            thread = next(iter(emulator.thread_of.values()))
+            await emulator.post("Who is Haluk Bayraktar?", channel=thread, mention=False)
+            await emulator.wait_until(lambda: emulator.answers_in(thread))
+
             vote = await emulator.click(buttons[0]["custom_id"], emulator.message(CHANNEL_ID, body), author=7)
             tokens.append(vote["token"])
             await emulator.wait_until(
@@ -58,6 +63,7 @@ def test_ask_defers_then_follows_up_with_the_answer_quotes_and_vote_buttons(
             callback = emulator.sent("POST", rf"/interactions/\d+/{private['token']}/callback")
             assert [c.body for c in callback] == [{"type": 5, "data": {"flags": 64}}]
             assert emulator.replies_to(private)[0].body["flags"] & 64
+            assert len(emulator.thread_of) == 1  # no thread on a private answer
             emulator.assert_no_pings()
 
     play(scenario())

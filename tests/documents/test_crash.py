@@ -3,7 +3,6 @@ is down, silent, or killed mid-write. Each ends in an index that opens, answers 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import random
 import signal
@@ -26,12 +25,13 @@ from index.errors import StoreUnavailable
 from .conftest import ChromaServer, free_port
 
 CITEBOT = Path(sys.executable).with_name("citebot")
-KILLS = 4  # kills that land while the process is still running, per back end
+# kills that land while the process is still running, per back end (CITEBOT_CRASH_KILLS=10 for a longer run)
+KILLS = int(os.environ.get("CITEBOT_CRASH_KILLS", "3"))
 WORDS = "drone engine factory export contract wing flight test army order price runway".split()
 
 
-def write_corpus(folder: Path, count: int = 40, seed: int = 7, ledger: bool = True) -> Path:
-    """Small documents, plus one long enough to be written in two batches (a kill may split it)."""
+def write_corpus(folder: Path, count: int = 40, seed: int = 7) -> Path:
+    """Small documents (the server test below splits a long one between batches)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
@@ -39,10 +39,6 @@ def write_corpus(folder: Path, count: int = 40, seed: int = 7, ledger: bool = Tr
         text = f"Report {number}\n\nReport {number} covers the plant in city {number}.\n\n"
         text += "\n\n".join(paragraphs) + "\n"
         (folder / f"report{number:02d}.md").write_text(text, encoding="utf-8")
-    if not ledger:
-        return folder
-    long_text = "\n\n".join(f"Line {n} of the long ledger lists order {n * 7}." for n in range(300))
-    (folder / "ledger.txt").write_text("Ledger\n\n" + long_text + "\n", encoding="utf-8")
     return folder
 
 
@@ -76,15 +72,20 @@ def sqlite_mtime(folder: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-def run_until_writing_then_kill(command: list[str], watched: Path, rng: random.Random) -> bool:
-    """Start the command, wait for its first write to Chroma's SQLite file, SIGKILL it a random moment
-    later. True if it was killed, False if it finished first."""
+def run_until_writing_then_kill(
+    command: list[str], watched: Path, rng: random.Random, meanwhile: Callable[[], None]
+) -> bool:
+    """Start the command, wait for its first write to Chroma's SQLite file, call `meanwhile`, SIGKILL it a
+    random moment later. True if it was killed, False if it finished first."""
     before = sqlite_mtime(watched)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while sqlite_mtime(watched) == before and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    time.sleep(rng.uniform(0.0, 2.0))
+    started = time.monotonic()
+    if process.poll() is None:
+        meanwhile()
+    time.sleep(max(0.0, rng.uniform(0.0, 3.0) - (time.monotonic() - started)))
     if process.poll() is not None:
         assert process.returncode == 0, process.stderr.read() if process.stderr else ""
         return False
@@ -112,50 +113,30 @@ def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
     watched = server.path if server else data_dir / "chroma"
     command = [str(CITEBOT), "index", "add", str(corpus)]
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
-    kills, landed = 0, []
+    kills, landed, refused = 0, [], []
+    (tmp_path / "late.txt").write_text("Late\n\nA late note.\n", encoding="utf-8")
+
+    def second_writer() -> None:
+        """Another `citebot index add` while the first is writing: refused, with a clear message."""
+        result = CliRunner().invoke(cli, ["index", "add", str(tmp_path / "late.txt")])
+        refused.append(result.exit_code == 1 and "Another citebot process is writing to" in result.output)
+
     for _ in range(KILLS * 2):
-        if kills == KILLS or not run_until_writing_then_kill(command, watched, rng):
+        if kills == KILLS or not run_until_writing_then_kill(command, watched, rng, second_writer):
             break
         kills += 1
-        landed.append(check_consistent(fresh_bot(make_bot, cli_env), files))
+        bot = fresh_bot(make_bot, cli_env)
+        indexed = check_consistent(bot, files)
+        uncommitted = sum(bot.store.passage_counts().values()) - bot.store.passage_count()
+        landed.append(f"{indexed} whole documents + {uncommitted} uncommitted passages")
     finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     bot = fresh_bot(make_bot, cli_env)
     assert check_consistent(bot, files) == len(files)
     assert bot.store.passage_counts() == {info.source: info.passages for info in bot.store.documents()}
-    print(f"\n{kills} kills at random points, documents indexed at each: {landed}; all consistent")
-    assert kills >= 2, f"only {kills} kills landed before the command finished"
-
-
-def lock_is_held(lock_file: Path) -> bool:
-    """Whether another process holds the index's write lock (probed without keeping it)."""
-    if not lock_file.exists():
-        return False
-    with open(lock_file) as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
-
-
-@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
-def test_a_second_writer_is_refused_with_a_clear_message(
-    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], data_dir: Path, tmp_path: Path
-) -> None:
-    corpus = write_corpus(tmp_path / "corpus", count=5, ledger=False)
-    first = subprocess.Popen([str(CITEBOT), "index", "add", str(corpus)], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not lock_is_held(data_dir / "write.lock") and time.monotonic() < deadline:
-        time.sleep(0.02)
-    (tmp_path / "late.txt").write_text("Late\n\nA late note.\n", encoding="utf-8")
-    second = CliRunner().invoke(cli, ["index", "add", str(tmp_path / "late.txt")])
-    assert second.exit_code == 1
-    assert "Another citebot process is writing to" in second.output
-    assert first.wait(300) == 0, first.stderr.read() if first.stderr else ""
-    files = {document.source: document.text for document in collect([str(corpus)]).documents}
-    assert check_consistent(fresh_bot(make_bot, cli_env), files) == len(files)
+    print(f"\n{kills} kills at random points, all consistent; after each: {landed}")
+    assert kills >= min(KILLS, 2), f"only {kills} kills landed before the command finished"
+    assert refused and all(refused)
 
 
 @pytest.mark.parametrize("backend", ["server"], indirect=True)
@@ -166,7 +147,7 @@ def test_two_writers_on_one_server_both_succeed(
     processes = []
     for name in ("one", "two"):
         env = {**os.environ, "CITEBOT_DATA_DIR": str(tmp_path / f"data-{name}")}
-        corpus = write_corpus(tmp_path / f"corpus-{name}", count=6, seed=ord(name[1]), ledger=False)
+        corpus = write_corpus(tmp_path / f"corpus-{name}", count=6, seed=ord(name[1]))
         command = [str(CITEBOT), "index", "add", str(corpus)]
         processes.append(subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True))
     for process in processes:
