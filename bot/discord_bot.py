@@ -140,13 +140,21 @@ class CitebotClient(discord.Client):
             return channel, channel.id
         if not isinstance(channel, discord.TextChannel):
             return channel, None
+        thread = await self.open_thread(channel, question, message)
+        return (thread, thread.id) if thread is not None else (channel, None)
+
+    async def open_thread(
+        self, channel: discord.TextChannel, question: str, message: discord.abc.Snowflake
+    ) -> discord.Thread | None:
+        """A thread on a message, remembered as the bot's; None without Create Public Threads permission."""
         try:
-            thread = await message.create_thread(name=thread_name(question), auto_archive_duration=1440)
-        except discord.HTTPException as error:  # no Create Public Threads permission: answer in place
-            log.warning("could not open a thread (%s); answering in the channel", error.status)
-            return channel, None
+            name = thread_name(question)
+            thread = await channel.create_thread(name=name, message=message, auto_archive_duration=1440)
+        except discord.HTTPException as error:
+            log.warning("could not open a thread (%s); answering in the channel", error)
+            return None
         await asyncio.to_thread(self.conversations.open_thread, thread.id)
-        return thread, thread.id
+        return thread
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit made before the answer is ready replaces the question; the answer follows the edit."""
@@ -174,7 +182,22 @@ class CitebotClient(discord.Client):
             )
 
         reply = await self.settle(interaction.id, question, conversation, queued, contextlib.nullcontext())
-        await self.deliver(reply, followup_sender(interaction, private), channel_id or 0)
+        sent = await self.deliver(reply, followup_sender(interaction, private), channel_id or 0)
+        channel = interaction.channel
+        if (
+            isinstance(reply, Answer)
+            and isinstance(sent, discord.Message)
+            and isinstance(channel, discord.TextChannel)
+        ):
+            if not private and conversation is None:
+                await self.continue_in_thread(channel, sent, reply)
+
+    async def continue_in_thread(
+        self, channel: discord.TextChannel, sent: discord.Message, answer: Answer
+    ) -> None:
+        """/ask in a channel: a thread on the answer, whose conversation starts with this question."""
+        if thread := await self.open_thread(channel, answer.question, sent):
+            await asyncio.to_thread(self.conversations.add, thread.id, answer.question, answer)
 
     async def on_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -223,18 +246,19 @@ class CitebotClient(discord.Client):
         turns = self.conversations.load(conversation) if conversation is not None else None
         return self.citebot.ask(question, turns)
 
-    async def deliver(self, reply: Reply, send: Send, channel_id: int) -> None:
-        """The rendered answer, vote buttons under its last message; or the polite sentence."""
+    async def deliver(self, reply: Reply, send: Send, channel_id: int) -> object:
+        """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent."""
         if isinstance(reply, str):
-            await send(Piece(escape(reply)), None)
-            return
+            return await send(Piece(escape(reply)), None)
         pieces = to_discord_messages(reply)
         answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
+        sent = []
         for i, piece in enumerate(pieces):
             view = vote_view(answer_id) if i == len(pieces) - 1 else None
-            await send(piece, view)
+            sent.append(await send(piece, view))
             if view is not None:
                 view.stop()  # the buttons are dynamic items: no need to keep each view in memory
+        return sent[0]
 
 
 @app_commands.command(name="ask")
