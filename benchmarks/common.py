@@ -8,6 +8,7 @@ import platform
 import resource
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ SHARED = ROOT.parent / "shared"
 DEV_QA = SHARED / "eval" / "dev_qa.jsonl"
 OWN_QA = sorted((ROOT / "tests" / "qa").glob("*.jsonl"))
 RESULTS = ROOT / "benchmarks" / "results"
+SCRATCH = Path(tempfile.gettempdir()) / "citebot-bench"  # caches too big to commit (indexes, vectors)
 
 from bot.retrieve import Retrieval, Retriever, fuse, timed  # noqa: E402
 

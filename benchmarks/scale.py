@@ -9,7 +9,7 @@ hybrid, dense-only and BM25-only retrieval.
     .venv/bin/python benchmarks/scale.py --sizes 1000 10000 [--server]
 
 With --server the index lives in a `chroma run` server; its embeddings come from the embedded run's
-vectors (saved in benchmarks/results/vectors-*.npz) so that the figure is the store's own cost.
+vectors (saved in $TMPDIR/citebot-bench/) so that the figure is the store's own cost.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEV_QA, OWN_QA, RESULTS, ROOT, OneSided, machine, p50_p95, peak_rss_mb, save, table  # noqa: E402
+from common import DEV_QA, OWN_QA, ROOT, SCRATCH, OneSided, machine, p50_p95, peak_rss_mb, save, table  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.evaluate import load_questions, run, summary_rows  # noqa: E402
@@ -59,9 +59,7 @@ def distractors() -> list[Any]:
     if not DOCS.exists():
         sys.exit(f"{DOCS} is missing: apt-get install python3-doc")
     return [
-        Document(
-            str(path.relative_to(DOCS)), path.stem.removesuffix(".rst"), path.read_text(errors="replace")
-        )
+        Document(str(path.relative_to(DOCS)), path.stem.removesuffix(".rst"), path.read_text(errors="replace"))
         for path in sorted(DOCS.rglob("*.rst.txt"))
     ]
 
@@ -172,7 +170,7 @@ def main() -> None:
     from index.embeddings import LocalEmbeddings
 
     mode = "server" if args.server else "embedded"
-    vectors_file = RESULTS / "vectors-python-docs.npz"
+    vectors_file = SCRATCH / "vectors-python-docs.npz"
     model = LocalEmbeddings()
     embeddings = Recording(model, load_vectors(vectors_file) if args.server else None)
     folder = args.keep or Path(tempfile.mkdtemp(prefix=f"citebot-scale-{mode}-"))
@@ -229,7 +227,7 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
         # saved after every size: a long run may be cut short
         save(f"scale-{mode_name(server)}", {"machine": machine(), "rows": rows})
         if server is None:
-            save_vectors(RESULTS / "vectors-python-docs.npz", embeddings.known)
+            save_vectors(SCRATCH / "vectors-python-docs.npz", embeddings.known)
         print(
             f"{mode_name(server)} {row['passages']} passages: {row['ingest_per_s']:.1f}/s ingest, "
             f"query {row['latency']} ms",
@@ -256,9 +254,7 @@ def save_vectors(path: Path, known: dict[str, list[float]]) -> None:
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        path, texts=np.array(list(known)), vectors=np.array(list(known.values()), dtype="float32")
-    )
+    np.savez_compressed(path, texts=np.array(list(known)), vectors=np.array(list(known.values()), dtype="float32"))
 
 
 def report(mode: str, rows: list[dict[str, Any]]) -> str:
@@ -288,8 +284,7 @@ def report(mode: str, rows: list[dict[str, Any]]) -> str:
                 f"{r['ingest_per_s'] / bare:.0%}" if bare else "-",
                 f"{r['ingest_per_cpu_s'] / r['bare_per_cpu_s']:.0%}" if bare else "-",
                 f"{r['disk_mb']:.0f}",
-                f"{r['peak_rss_mb']:.0f}"
-                + (f" + server {r['server_peak_mb']:.0f}" if r["server_peak_mb"] else ""),
+                f"{r['peak_rss_mb']:.0f}" + (f" + server {r['server_peak_mb']:.0f}" if r["server_peak_mb"] else ""),
                 r["latency"],
                 f"{r['load_s']:.2f} / {r['rebuild_s']:.2f}",
                 qa["evidence recall"],
