@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,31 +68,31 @@ def check_consistent(bot: Citebot, files: dict[str, str]) -> int:
     return len(indexed)
 
 
-def sqlite_mtime(folder: Path) -> float:
-    path = folder / "chroma.sqlite3"
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-def run_until_writing_then_kill(
-    command: list[str], watched: Path, rng: random.Random, meanwhile: Callable[[], None]
-) -> bool:
-    """Start the command, wait for its first write to Chroma's SQLite file, call `meanwhile`, SIGKILL it a
-    random moment later. True if it was killed, False if it finished first."""
-    before = sqlite_mtime(watched)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while sqlite_mtime(watched) == before and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    started = time.monotonic()
-    if process.poll() is None:
-        meanwhile()
-    time.sleep(max(0.0, rng.uniform(0.0, 3.0) - (time.monotonic() - started)))
-    if process.poll() is not None:
-        assert process.returncode == 0, process.stderr.read() if process.stderr else ""
-        return False
-    process.send_signal(signal.SIGKILL)
-    process.wait(30)
-    return True
+def run_and_kill(command: list[str], rng: random.Random, meanwhile: Callable[[], None]) -> bool:
+    """Start the command; once it has committed a random number (0-4) of documents, SIGKILL it a random
+    moment later, most often inside the next document's write. Calls `meanwhile` once it is writing.
+    True if it was killed, False if it finished first."""
+    target = rng.randint(0, 4)
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, bufsize=1)
+        assert process.stdout
+        written = 0
+        for line in process.stdout:
+            if line.startswith(("added:", "replaced:")):
+                if written == 0:
+                    meanwhile()
+                written += 1
+            if written > target:
+                time.sleep(rng.uniform(0.0, 0.8))
+                break
+        if process.poll() is not None or written <= target:
+            errors.seek(0)
+            assert process.wait(60) == 0, errors.read()
+            return False
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        process.stdout.close()
+        return True
 
 
 @pytest.fixture
@@ -104,14 +105,12 @@ def cli_env(backend: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[st
 
 
 def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
-    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], data_dir: Path, tmp_path: Path,
-    request: pytest.FixtureRequest,
+    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = write_corpus(tmp_path / "corpus")
+    corpus = write_corpus(tmp_path / "corpus", count=20)
     files = {document.source: document.text for document in collect([str(corpus)]).documents}
-    server: ChromaServer | None = request.getfixturevalue("chroma_server") if cli_env else None
-    watched = server.path if server else data_dir / "chroma"
     command = [str(CITEBOT), "index", "add", str(corpus)]
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")  # each result line as it is printed: kills land where meant
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
     kills, landed, refused = 0, [], []
     (tmp_path / "late.txt").write_text("Late\n\nA late note.\n", encoding="utf-8")
@@ -122,7 +121,7 @@ def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
         refused.append(result.exit_code == 1 and "Another citebot process is writing to" in result.output)
 
     for _ in range(KILLS * 2):
-        if kills == KILLS or not run_until_writing_then_kill(command, watched, rng, second_writer):
+        if kills == KILLS or not run_and_kill(command, rng, second_writer):
             break
         kills += 1
         bot = fresh_bot(make_bot, cli_env)
