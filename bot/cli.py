@@ -172,21 +172,26 @@ def index_add(sources: tuple[str, ...]) -> None:
     for path, reason in found.skipped:
         click.echo(f"skipped: {path}: {reason}", err=True)
     with writing() as bot:
-        for result in add_with_progress(bot, found.documents):
-            unchanged = result.status == "unchanged"
-            done = "already indexed, nothing to do" if unchanged else f"{result.passages} passages"
-            click.echo(f"{result.status}: {result.source} ({done})")
+        add_with_progress(bot, found.documents)
 
 
 def add_with_progress(bot: Citebot, documents: list[Any]) -> list[Any]:
+    """Index the documents, printing each one's result as soon as it is committed."""
     from rich.progress import Progress
 
     from index.passages import make_passages
 
     total = sum(len(make_passages(d.source, d.sha256, d.text)) for d in documents)
+    results = []
     with Progress(console=console(), transient=True) as progress:
         task = progress.add_task("Indexing", total=total)
-        return [bot.store.add(d, lambda n: progress.advance(task, n)) for d in documents]
+        for document in documents:
+            result = bot.store.add(document, lambda n: progress.advance(task, n))
+            unchanged = result.status == "unchanged"
+            done = "already indexed, nothing to do" if unchanged else f"{result.passages} passages"
+            progress.console.print(f"{result.status}: {result.source} ({done})", markup=False, highlight=False)
+            results.append(result)
+    return results
 
 
 @contextmanager
