@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -21,8 +20,8 @@ from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
 from bot.discord_gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
-from bot.discord_render import Piece, escape, to_discord_messages
-from bot.discord_send import REDACTOR, Send, VoteButton, channel_sender, followup_sender, vote_view
+from bot.discord_render import Piece, escape, strip_mentions, thread_name, to_discord_messages
+from bot.discord_send import REDACTOR, Draft, Send, VoteButton, channel_sender, edit_into, followup_sender, vote_view
 from bot.feedback import FeedbackStore
 from bot.threads import ConversationStore
 from index.errors import CitebotError, SettingsError
@@ -72,9 +71,9 @@ class CitebotClient(discord.Client):
         await super().login(token)
 
     async def setup_hook(self) -> None:
-        from bot.discord_admin import ADMIN_COMMANDS
+        from bot.discord_commands import COMMANDS
 
-        for command in (ask_command, *ADMIN_COMMANDS):
+        for command in COMMANDS:
             self.tree.add_command(command)
         self.add_dynamic_items(VoteButton)
         if self.settings.discord_guild:
@@ -107,13 +106,7 @@ class CitebotClient(discord.Client):
         mentioned = any(user.id == me.id for user in message.mentions)
         in_thread = self.conversations.is_thread(channel.id)
         mode = self.settings.discord_mode
-        return (
-            mentioned
-            if mode == "mention-only"
-            else in_thread
-            if mode == "threads"
-            else mentioned or in_thread
-        )
+        return mentioned if mode == "mention-only" else in_thread if mode == "threads" else mentioned or in_thread
 
     async def answer_message(self, message: discord.Message) -> None:
         reference = message.to_reference(fail_if_not_exists=False)  # the question may be deleted meanwhile
@@ -127,9 +120,10 @@ class CitebotClient(discord.Client):
         async def queued(place: int) -> object:
             return await channel.send(queue_text(place), allowed_mentions=NO_PINGS)
 
-        same_place = channel.id == message.channel.id
-        reply = await self.settle(message.id, question, conversation, queued, channel.typing())
-        await self.deliver(reply, channel_sender(channel, reference if same_place else None), channel.id)
+        send = channel_sender(channel, reference if channel.id == message.channel.id else None)
+        draft = Draft(send, asyncio.get_running_loop())
+        reply = await self.settle(message.id, question, conversation, queued, channel.typing(), draft)
+        await self.deliver(reply, send, channel.id, await draft.finish())
 
     async def conversation_channel(
         self, message: discord.Message, question: str
@@ -164,49 +158,35 @@ class CitebotClient(discord.Client):
 
     # ---- slash commands ---------------------------------------------------------------------------
 
-    async def answer_interaction(
-        self, interaction: discord.Interaction, question: str, private: bool
-    ) -> None:
+    async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None:
         if (wait := self.gate.retry_after(interaction.user.id)) is not None:
-            await interaction.response.send_message(
-                cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await interaction.response.send_message(cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS)
             return
         await interaction.response.defer(thinking=True, ephemeral=private)  # within Discord's 3 seconds
         channel_id = interaction.channel_id
         conversation = channel_id if channel_id and self.conversations.is_thread(channel_id) else None
 
         async def queued(place: int) -> object:
-            return await interaction.edit_original_response(
-                content=queue_text(place), allowed_mentions=NO_PINGS
-            )
+            return await interaction.edit_original_response(content=queue_text(place), allowed_mentions=NO_PINGS)
 
-        reply = await self.settle(interaction.id, question, conversation, queued, contextlib.nullcontext())
-        sent = await self.deliver(reply, followup_sender(interaction, private), channel_id or 0)
+        send = followup_sender(interaction, private)
+        draft = Draft(send, asyncio.get_running_loop())
+        reply = await self.settle(interaction.id, question, conversation, queued, contextlib.nullcontext(), draft)
+        sent = await self.deliver(reply, send, channel_id or 0, await draft.finish())
         channel = interaction.channel
-        if (
-            isinstance(reply, Answer)
-            and isinstance(sent, discord.Message)
-            and isinstance(channel, discord.TextChannel)
-        ):
+        if isinstance(reply, Answer) and isinstance(sent, discord.Message) and isinstance(channel, discord.TextChannel):
             if not private and conversation is None:
                 await self.continue_in_thread(channel, sent, reply)
 
-    async def continue_in_thread(
-        self, channel: discord.TextChannel, sent: discord.Message, answer: Answer
-    ) -> None:
+    async def continue_in_thread(self, channel: discord.TextChannel, sent: discord.Message, answer: Answer) -> None:
         """/ask in a channel: a thread on the answer, whose conversation starts with this question."""
         if thread := await self.open_thread(channel, answer.question, sent):
             await asyncio.to_thread(self.conversations.add, thread.id, answer.question, answer)
 
-    async def on_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
+    async def on_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         original = getattr(error, "original", error)
         if not isinstance(original, CitebotError):
-            log.error(
-                "command /%s failed", interaction.command.name if interaction.command else "?", exc_info=error
-            )
+            log.error("command /%s failed", interaction.command.name if interaction.command else "?", exc_info=error)
         text = escape(str(original)) if isinstance(original, CitebotError) else SORRY
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
@@ -222,15 +202,17 @@ class CitebotClient(discord.Client):
         conversation: int | None,
         queued: Queued,
         typing: contextlib.AbstractAsyncContextManager[Any],
+        draft: Draft,
     ) -> Reply:
         """Answer the question's latest text (an edit while answering is answered instead), in line."""
         question = self.pending.setdefault(key, question)
         try:
             async with self.gate.slot(queued), typing:
-                answer = await asyncio.to_thread(self.ask, conversation, question)
+                answer = await asyncio.to_thread(self.ask, conversation, question, draft)
                 while (latest := self.pending[key]) != question:
                     question = latest
-                    answer = await asyncio.to_thread(self.ask, conversation, question)
+                    draft.restart()
+                    answer = await asyncio.to_thread(self.ask, conversation, question, draft)
         except Busy:
             return BUSY_TEXT
         except CitebotError as error:
@@ -241,41 +223,27 @@ class CitebotClient(discord.Client):
             await asyncio.to_thread(self.conversations.add, conversation, question, answer)
         return answer
 
-    def ask(self, conversation: int | None, question: str) -> Answer:
+    def ask(self, conversation: int | None, question: str, draft: Draft) -> Answer:
         """Blocking (runs in a worker thread): the core's answer within the channel's conversation."""
         turns = self.conversations.load(conversation) if conversation is not None else None
-        return self.citebot.ask(question, turns)
+        return self.citebot.ask(question, turns, on_token=draft.on_token)
 
-    async def deliver(self, reply: Reply, send: Send, channel_id: int) -> object:
-        """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent."""
+    async def deliver(self, reply: Reply, send: Send, channel_id: int, into: Any = None) -> object:
+        """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent.
+
+        `into` is the draft a streaming answer was shown in: the answer's first piece replaces it."""
         if isinstance(reply, str):
-            return await send(Piece(escape(reply)), None)
+            piece = Piece(escape(reply))
+            return await (edit_into(into, piece, None) if into is not None else send(piece, None))
         pieces = to_discord_messages(reply)
         answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
         sent = []
         for i, piece in enumerate(pieces):
             view = vote_view(answer_id) if i == len(pieces) - 1 else None
-            sent.append(await send(piece, view))
+            sent.append(await (edit_into(into, piece, view) if i == 0 and into is not None else send(piece, view)))
             if view is not None:
                 view.stop()  # the buttons are dynamic items: no need to keep each view in memory
         return sent[0]
-
-
-@app_commands.command(name="ask")
-@app_commands.describe(question="What you want to know", private="Only you see the answer")
-async def ask_command(interaction: discord.Interaction, question: str, private: bool = False) -> None:
-    """Ask a question; the answer quotes the documents it comes from."""
-    await cast(CitebotClient, interaction.client).answer_interaction(interaction, question, private)
-
-
-def strip_mentions(content: str, bot_id: int) -> str:
-    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
-
-
-def thread_name(question: str) -> str:
-    """A thread title from the question: one line, within Discord's 100 characters."""
-    line = " ".join(question.split()) or "Question"
-    return line if len(line) <= 90 else line[:89] + "…"
 
 
 def run(settings: Settings, *, citebot: Citebot | None = None, sync_global: bool = False) -> None:

@@ -192,3 +192,13 @@ def as_text(pieces: list[Piece]) -> str:
             lines.extend(f"┃ {line}" for line in unescape(embed["description"]).splitlines())
             lines.append(f"┃ — {embed['footer']['text']}")
     return "\n".join(lines)
+
+
+def strip_mentions(content: str, bot_id: int) -> str:
+    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+
+
+def thread_name(question: str) -> str:
+    """A thread title from the question: one line, within Discord's 100 characters."""
+    line = " ".join(question.split()) or "Question"
+    return line if len(line) <= 90 else line[:89] + "…"

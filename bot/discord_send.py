@@ -7,6 +7,7 @@ the answer's number, so a click is understood even after a restart, without keep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.discord_gate import NO_PINGS
-from bot.discord_render import Piece
+from bot.discord_render import CONTENT_LIMIT, Piece, escape
 from bot.feedback import DOWN, UP
 
 if TYPE_CHECKING:
@@ -57,9 +58,7 @@ def followup_sender(interaction: discord.Interaction, private: bool) -> Send:
     return send
 
 
-class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"citebot:vote:(?P<id>\d+):(?P<v>up|down)"
-):
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"citebot:vote:(?P<id>\d+):(?P<v>up|down)"):
     """👍 or 👎 under an answer; the answer's number is in the custom id, so votes work after a restart."""
 
     def __init__(self, answer_id: int, vote: str) -> None:
@@ -89,6 +88,68 @@ def vote_view(answer_id: int) -> discord.ui.View:
     view.add_item(VoteButton(answer_id, "up"))
     view.add_item(VoteButton(answer_id, "down"))
     return view
+
+
+class Draft:
+    """An answer an LLM is still writing, shown by editing one message at most once per `interval`.
+
+    Edits share Discord's rate limit with every other message in the channel, hence the interval. The
+    text is escaped like any model output; the finished answer then replaces the draft in one last edit.
+    """
+
+    def __init__(self, send: Send, loop: asyncio.AbstractEventLoop, interval: float = 1.0) -> None:
+        self.send, self.loop, self.interval = send, loop, interval
+        self.text = self.shown = ""
+        self.message: Any = None
+        self.task: asyncio.Task[None] | None = None
+        self.closed = False
+
+    def on_token(self, token: str) -> None:
+        """Called from the worker thread that runs the answerer."""
+        self.loop.call_soon_threadsafe(self.add, token)
+
+    def add(self, token: str) -> None:
+        self.text += token
+        if self.task is None and not self.closed:
+            self.task = asyncio.create_task(self.show())
+
+    def restart(self) -> None:
+        """The question was edited: the next answer's tokens start a new text in the same message."""
+        self.loop.call_soon_threadsafe(setattr, self, "text", "")
+
+    async def show(self) -> None:
+        while True:
+            if self.text != self.shown:
+                text, self.shown = self.text, self.text
+                content = draft_content(text)
+                if self.message is None:
+                    self.message = await self.send(Piece(content), None)
+                else:
+                    await self.message.edit(content=content, allowed_mentions=NO_PINGS)
+            await asyncio.sleep(self.interval)
+
+    async def finish(self) -> Any:
+        """Stop editing; the draft message to put the answer in, if one was shown."""
+        self.closed = True
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        return self.message
+
+
+async def edit_into(message: Any, piece: Piece, view: discord.ui.View | None) -> Any:
+    """Put a piece of the answer into an existing message (the draft)."""
+    embeds = [discord.Embed.from_dict(e) for e in piece.embeds]
+    return await message.edit(content=piece.content or None, embeds=embeds, view=view, allowed_mentions=NO_PINGS)
+
+
+def draft_content(text: str) -> str:
+    """The text so far, escaped, ending in a pen; only its end when it is too long for one message."""
+    room = CONTENT_LIMIT - 4
+    if len(escape(text)) > room:
+        text = "…" + text[-(room // 2 - 1) :]  # escaping at most doubles the length
+    return escape(text) + " ✍️"
 
 
 class RedactTokens(logging.Filter):

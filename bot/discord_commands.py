@@ -1,6 +1,6 @@
-"""Admin slash commands: /sources, /ingest and /forget, for members with the Manage Server permission.
+"""The slash commands: /ask for everyone; /sources, /ingest and /forget for the Manage Server permission.
 
-The permission is checked here, in code, on every call (`default_permissions` only hides the commands
+The admin permission is checked here, in code, on every call (`default_permissions` only hides the commands
 in Discord's menu, and a server can change that); everyone else gets a polite refusal.
 """
 
@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 
 REFUSAL = "Sorry — only members with the Manage Server permission can list, add or remove documents."
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+@app_commands.command(name="ask")
+@app_commands.describe(question="What you want to know", private="Only you see the answer")
+async def ask_command(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    """Ask a question; the answer quotes the documents it comes from."""
+    await client_of(interaction).answer_interaction(interaction, question, private)
 
 
 def is_admin(interaction: discord.Interaction) -> bool:
@@ -55,9 +62,7 @@ def listing(documents: list[DocumentInfo]) -> str:
     """One escaped line per document: title, file name, passages."""
     if not documents:
         return "No documents are indexed yet; add one with /ingest."
-    lines = [
-        f"• {escape(d.title)} — {escape(PurePath(d.source).name)} ({d.passages} passages)" for d in documents
-    ]
+    lines = [f"• {escape(d.title)} — {escape(PurePath(d.source).name)} ({d.passages} passages)" for d in documents]
     return "\n".join(lines)
 
 
@@ -128,4 +133,4 @@ def remove_document(citebot: Citebot, name: str) -> DocumentInfo:
         return citebot.store.remove(citebot.find_source(name))
 
 
-ADMIN_COMMANDS = (sources_command, ingest_command, forget_command)
+COMMANDS = (ask_command, sources_command, ingest_command, forget_command)
