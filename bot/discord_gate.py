@@ -27,9 +27,7 @@ class Gate:
 
     def __init__(self, cooldown: float, in_flight: int, max_waiting: int = 50) -> None:
         self.cooldowns: commands.CooldownMapping[int] | None = (
-            commands.CooldownMapping.from_cooldown(1, cooldown, lambda user_id: user_id)
-            if cooldown > 0
-            else None
+            commands.CooldownMapping.from_cooldown(1, cooldown, lambda user_id: user_id) if cooldown > 0 else None
         )
         self.slots = asyncio.Semaphore(max(1, in_flight))
         self.limit = max(1, in_flight)

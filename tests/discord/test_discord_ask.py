@@ -48,9 +48,7 @@ def test_ask_defers_then_follows_up_with_the_answer_quotes_and_vote_buttons(
 
             vote = await emulator.click(buttons[0]["custom_id"], emulator.message(CHANNEL_ID, body), author=7)
             tokens.append(vote["token"])
-            await emulator.wait_until(
-                lambda: emulator.sent("POST", rf"/interactions/\d+/{vote['token']}/callback")
-            )
+            await emulator.wait_until(lambda: emulator.sent("POST", rf"/interactions/\d+/{vote['token']}/callback"))
             thanks = emulator.sent("POST", rf"/interactions/\d+/{vote['token']}/callback")[0].body
             assert thanks["type"] == 4 and thanks["data"]["flags"] & 64
             assert [(v["user"], v["vote"], v["question"]) for v in client.feedback.votes()] == [
@@ -81,9 +79,7 @@ def test_ask_with_cooldown_is_told_to_wait_and_errors_are_polite(
             second = await emulator.slash("ask", {"question": "What is Baykar?"})
             empty = await emulator.slash("ask", {"question": "   "}, author=2)
             await emulator.wait_until(lambda: emulator.replies_to(first) and emulator.replies_to(empty))
-            await emulator.wait_until(
-                lambda: emulator.sent("POST", rf"/interactions/\d+/{second['token']}/callback")
-            )
+            await emulator.wait_until(lambda: emulator.sent("POST", rf"/interactions/\d+/{second['token']}/callback"))
             told = emulator.sent("POST", rf"/interactions/\d+/{second['token']}/callback")[0].body
             assert told["type"] == 4 and "wait" in told["data"]["content"] and told["data"]["flags"] & 64
             assert "empty" in emulator.replies_to(empty)[0].body["content"]

@@ -40,9 +40,7 @@ def test_answers_arrive_quickly_and_the_loop_never_stalls(
             probe = asyncio.create_task(lag_probe(stop, lags))
             for i in range(30):  # one at a time: the pipeline's own latency, no queueing
                 asked = await emulator.post(QUESTIONS[i % len(QUESTIONS)], author=100 + i)
-                await emulator.wait_until(
-                    lambda a=asked: emulator.answers_in(emulator.thread_of.get(a["id"], 0))
-                )
+                await emulator.wait_until(lambda a=asked: emulator.answers_in(emulator.thread_of.get(a["id"], 0)))
                 answer = emulator.answers_in(emulator.thread_of[asked["id"]])[0]
                 latencies.append(answer.at - emulator.posted[int(asked["id"])])
             burst = [await emulator.post(QUESTIONS[i % 5], author=200 + i) for i in range(12)]

@@ -64,15 +64,11 @@ def test_after_the_gateway_drops_the_bot_resumes_and_loses_no_question(
     async def scenario() -> None:
         async with start_bot(make_bot(), discord_settings()) as (emulator, _):
             await emulator.disconnect(4000)
-            during = await emulator.post(
-                "What is Baykar?"
-            )  # sent while the socket is down: replayed on RESUME
+            during = await emulator.post("What is Baykar?")  # sent while the socket is down: replayed on RESUME
             await emulator.wait_until(lambda: emulator.resumes == 1)
             after = await emulator.post("What did Erdogan call the invasion of Ukraine?", author=2)
             for asked in (during, after):
-                await emulator.wait_until(
-                    lambda a=asked: emulator.answers_in(emulator.thread_of.get(a["id"], 0))
-                )
+                await emulator.wait_until(lambda a=asked: emulator.answers_in(emulator.thread_of.get(a["id"], 0)))
             await asyncio.sleep(0.5)
             assert emulator.identifies == 1
             assert [len(emulator.answers_in(emulator.thread_of[a["id"]])) for a in (during, after)] == [1, 1]
@@ -101,10 +97,7 @@ def test_fifty_questions_from_ten_users_are_each_answered_or_politely_limited_on
                 assert (thread is None) == (message["id"] in limited)
                 assert thread is None or len(emulator.answers_in(thread)) == 1
             queued = [
-                r
-                for t in emulator.thread_of.values()
-                for r in emulator.posted_in(t)
-                if "queue" in r.body["content"]
+                r for t in emulator.thread_of.values() for r in emulator.posted_in(t) if "queue" in r.body["content"]
             ]
             assert queued and client.gate.active == client.gate.waiting == 0
             emulator.assert_no_pings()
@@ -117,9 +110,7 @@ def test_an_edit_before_the_answer_is_answered_instead_and_a_deleted_question_st
 ) -> None:
     async def scenario() -> None:
         async with start_bot(make_bot(), discord_settings()) as (emulator, _):
-            emulator.rate_limit(
-                "POST", r"/channels/\d+/messages/\d+/threads", retry_after=0.3
-            )  # answering is slow
+            emulator.rate_limit("POST", r"/channels/\d+/messages/\d+/threads", retry_after=0.3)  # answering is slow
             asked = await emulator.post("What is Baykar?")
             await emulator.edit(asked, "What did Erdogan call the invasion of Ukraine?")
             await emulator.wait_until(lambda: emulator.answers_in(emulator.thread_of.get(asked["id"], 0)))
