@@ -212,10 +212,11 @@ def test_a_server_that_freezes_mid_way_times_out(
 
 @pytest.mark.chroma_server
 def test_a_server_killed_mid_replace_leaves_the_old_version_whole(
-    make_bot: Callable[..., Citebot], own_server: ChromaServer
+    make_bot: Callable[..., Citebot], own_server: ChromaServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"Old entry {n}." for n in range(300)))
-    new = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"New entry {n}." for n in range(300)))
+    monkeypatch.setattr("index.store.EMBED_BATCH", 4)  # so that a short document takes several batches
+    old = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"Old entry {n}." for n in range(20)))
+    new = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"New entry {n}." for n in range(20)))
     bot = make_bot(chroma_url=own_server.url)
     bot.store.add(old)
     with pytest.raises(StoreUnavailable, match="The index at .* is not available"):
