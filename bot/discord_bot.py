@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -25,6 +25,9 @@ from bot.discord_send import REDACTOR, Draft, Send, VoteButton, channel_sender, 
 from bot.feedback import FeedbackStore
 from bot.threads import ConversationStore
 from index.errors import CitebotError, SettingsError
+
+if TYPE_CHECKING:
+    from discord.abc import MessageableChannel
 
 log = logging.getLogger("citebot.discord")
 MODES = frozenset({"mention", "mention-only", "threads"})
@@ -127,7 +130,7 @@ class CitebotClient(discord.Client):
 
     async def conversation_channel(
         self, message: discord.Message, question: str
-    ) -> tuple[discord.abc.Messageable, int | None]:
+    ) -> tuple[MessageableChannel, int | None]:
         """Where to answer, and whose conversation: a DM or bot thread itself, else a new thread."""
         channel = message.channel
         if message.guild is None or self.conversations.is_thread(channel.id):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import PurePath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -133,4 +133,9 @@ def remove_document(citebot: Citebot, name: str) -> DocumentInfo:
         return citebot.store.remove(citebot.find_source(name))
 
 
-COMMANDS = (ask_command, sources_command, ingest_command, forget_command)
+COMMANDS: tuple[app_commands.Command[Any, Any, None], ...] = (
+    ask_command,
+    sources_command,
+    ingest_command,
+    forget_command,
+)

@@ -28,14 +28,11 @@ Send = Callable[[Piece, discord.ui.View | None], Awaitable[object]]
 
 def channel_sender(channel: discord.abc.Messageable, reference: discord.MessageReference | None) -> Send:
     async def send(piece: Piece, view: discord.ui.View | None) -> object:
+        extra: dict[str, Any] = {"reference": reference} if reference is not None else {}
+        if view is not None:
+            extra["view"] = view
         embeds = [discord.Embed.from_dict(e) for e in piece.embeds]
-        return await channel.send(
-            piece.content or None,
-            embeds=embeds,
-            reference=reference,  # type: ignore[call-overload]
-            view=view,
-            allowed_mentions=NO_PINGS,
-        )
+        return await channel.send(piece.content or None, embeds=embeds, allowed_mentions=NO_PINGS, **extra)
 
     return send
 
