@@ -19,7 +19,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests import discord_payloads as payloads
-from tests.discord_payloads import BOT_ID, CHANNEL_ID, GUILD_ID, TOKEN
+from tests.discord_payloads import BOT_ID, CHANNEL_ID, TOKEN
+from tests.discord_users import Users
 
 __all__ = ["BOT_ID", "CHANNEL_ID", "TOKEN", "Emulator", "Request"]
 JSON = {"Content-Type": "application/json"}
@@ -42,7 +43,7 @@ class Fault:
     remaining: int = 1
 
 
-class Emulator:
+class Emulator(Users):
     """Start with `await Emulator().start(port)`; point discord.py at `base_url` and `gateway_url`."""
 
     def __init__(self) -> None:
@@ -100,11 +101,7 @@ class Emulator:
 
     async def respond(self, request: Request) -> web.Response:
         for fault in self.faults:
-            if (
-                fault.remaining
-                and fault.method == request.method
-                and re.fullmatch(fault.pattern, request.path)
-            ):
+            if fault.remaining and fault.method == request.method and re.fullmatch(fault.pattern, request.path):
                 fault.remaining -= 1
                 limited = {
                     "message": "You are being rate limited.",
@@ -144,17 +141,10 @@ class Emulator:
         return reply({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
 
     async def commands(self, body: Any) -> web.Response:
-        return reply(
-            [{**c, "id": str(next(self.ids)), "application_id": "1001", "version": "1"} for c in body]
-        )
+        return reply([{**c, "id": str(next(self.ids)), "application_id": "1001", "version": "1"} for c in body])
 
     async def empty(self, body: Any, *ids: str) -> web.Response:
         return web.Response(status=204)
-
-    def message(
-        self, channel: int | str, body: dict[str, Any], author: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return payloads.message(next(self.ids), channel, body, author)
 
     async def create_message(self, body: Any, channel: str) -> web.Response:
         return reply(self.message(channel, body))
@@ -197,9 +187,7 @@ class Emulator:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self.socket = socket
-        await socket.send_str(
-            json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
-        )
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}))
         async for frame in socket:
             if frame.type is WSMsgType.TEXT:
                 await self.on_frame(socket, json.loads(frame.data))
@@ -238,96 +226,10 @@ class Emulator:
         assert self.socket is not None
         await self.socket.close(code=code)
 
-    # ---- users -----------------------------------------------------------------------------------
-
-    async def post(
-        self,
-        content: str,
-        *,
-        author: int = 1,
-        channel: int | str = CHANNEL_ID,
-        mention: bool = True,
-        dm: bool = False,
-    ) -> dict[str, Any]:
-        """A user's message; `mention` prefixes an @mention of the bot."""
-        text = f"<@{BOT_ID}> {content}" if mention else content
-        message = self.message(channel, {"content": text}, author=payloads.user(author))
-        message["mentions"] = [payloads.user(BOT_ID, bot=True)] if mention else []
-        if not dm:
-            message["guild_id"], message["member"] = str(GUILD_ID), payloads.member()
-        self.posted[int(message["id"])] = time.monotonic()
-        await self.dispatch("MESSAGE_CREATE", message)
-        return message
-
-    async def edit(self, message: dict[str, Any], content: str) -> None:
-        edited = {**message, "content": f"<@{BOT_ID}> {content}", "edited_timestamp": payloads.now_iso()}
-        await self.dispatch("MESSAGE_UPDATE", edited)
-
-    async def delete(self, message: dict[str, Any]) -> None:
-        deleted = {
-            "id": message["id"],
-            "channel_id": message["channel_id"],
-            "guild_id": message.get("guild_id"),
-        }
-        await self.dispatch("MESSAGE_DELETE", deleted)
-
-    async def slash(
-        self,
-        name: str,
-        options: dict[str, Any],
-        *,
-        author: int = 1,
-        admin: bool = False,
-        channel: int | str = CHANNEL_ID,
-    ) -> dict[str, Any]:
-        """A slash command; an attachment option is given as (filename, bytes)."""
-        resolved: dict[str, Any] = {}
-        listed = [self.option(key, value, resolved) for key, value in options.items()]
-        data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": listed, "resolved": resolved}
-        return await self.interact(2, data, author, admin, channel)
-
-    def option(self, name: str, value: Any, resolved: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(value, tuple):
-            filename, content = value
-            self.files[filename] = content
-            key, url = str(next(self.ids)), f"http://127.0.0.1:{self.port}/attachments/{filename}"
-            size, kind = len(content), "text/plain"
-            attachment = {"id": key, "filename": filename, "size": size, "content_type": kind, "url": url}
-            resolved.setdefault("attachments", {})[key] = {**attachment, "proxy_url": url}
-            return {"name": name, "type": 11, "value": key}
-        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-        return {"name": name, "type": kind, "value": value}
-
-    async def click(self, custom_id: str, message: dict[str, Any], *, author: int = 1) -> dict[str, Any]:
-        """A button press under one of the bot's messages."""
-        data = {"custom_id": custom_id, "component_type": 2}
-        return await self.interact(3, data, author, False, message["channel_id"], message)
-
-    async def interact(
-        self,
-        kind: int,
-        data: dict[str, Any],
-        author: int,
-        admin: bool,
-        channel: int | str,
-        message: Any = None,
-    ) -> dict[str, Any]:
-        interaction_id = next(self.ids)
-        where = self.channels.get(str(channel), payloads.text_channel(int(channel)))
-        created = payloads.interaction(interaction_id, kind, data, author, admin, where)
-        if message is not None:
-            created["message"] = message
-        self.tokens[created["token"]] = created
-        self.posted[interaction_id] = time.monotonic()
-        await self.dispatch("INTERACTION_CREATE", created)
-        return created
-
     # ---- reading what the bot sent ---------------------------------------------------------------
 
     def sent(self, method: str = "", pattern: str = ".*") -> list[Request]:
-        return [
-            r for r in self.requests if (not method or r.method == method) and re.fullmatch(pattern, r.path)
-        ]
+        return [r for r in self.requests if (not method or r.method == method) and re.fullmatch(pattern, r.path)]
 
     def answers(self) -> list[Request]:
         """Messages the bot posted: channel messages and interaction follow-ups."""
