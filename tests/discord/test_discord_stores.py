@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
 
 from bot.answer import Answer
 from bot.citations import Citation
+from bot.discord_gate import Busy, Gate
 from bot.feedback import DOWN, UP, FeedbackStore
 from bot.threads import ConversationStore
 
@@ -60,3 +62,42 @@ def test_votes_are_exported_with_what_they_judge_one_per_user(tmp_path: Path) ->
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert {(line["user"], line["vote"]) for line in lines} == {("1", "up"), ("2", "up")}
     assert lines[0]["question"] == "Who?" and lines[0]["citations"][0]["text"] == "quoted"
+
+
+def test_the_gate_queues_beyond_the_cap_says_the_place_and_turns_away_beyond_the_queue() -> None:
+    async def scenario() -> tuple[list[int], int, list[str]]:
+        gate = Gate(cooldown=0, in_flight=1, max_waiting=2)
+        release = asyncio.Event()
+        places: list[int] = []
+        order: list[str] = []
+
+        async def place(n: int) -> None:
+            places.append(n)
+
+        async def ask(name: str) -> None:
+            async with gate.slot(place):
+                order.append(name)
+                await release.wait()
+
+        tasks = [asyncio.create_task(ask(name)) for name in "abc"]
+        await asyncio.sleep(0.05)
+        refused = 0
+        try:
+            async with gate.slot(place):
+                pass
+        except Busy:
+            refused = 1
+        release.set()
+        await asyncio.gather(*tasks)
+        return places, refused, order
+
+    places, refused, order = asyncio.run(scenario())
+    assert places == [1, 2] and refused == 1 and order == ["a", "b", "c"]
+
+
+def test_a_user_on_cooldown_is_told_how_long_to_wait() -> None:
+    gate = Gate(cooldown=30, in_flight=1)
+    assert gate.retry_after(1) is None
+    wait = gate.retry_after(1)
+    assert wait is not None and 29 < wait <= 30
+    assert gate.retry_after(2) is None
