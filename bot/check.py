@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
 META_WORDS = "passage passages article document documents text quote quotes mention mentioned specifically"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
+MIN_CLAUSE_TERMS = 3  # shorter clauses ("the passage is about a speech by Erdogan") are judged with the sentence
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
 CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE)
 Documents = Callable[[str], Document]
@@ -95,7 +97,7 @@ def names_and_numbers(body: str) -> list[str]:
     return [term for term in terms(" ".join(picked)) if term not in meta_terms()]
 
 
-def covered(wanted: list[str], found: set[str]) -> float:
+def covered(wanted: list[str], found: AbstractSet[str]) -> float:
     """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
     prefixes = {term[:5] for term in found if len(term) >= 5}
     hits = sum(1 for term in wanted if term in found or (len(term) >= 5 and term[:5] in prefixes))
@@ -150,11 +152,11 @@ def widened(document: Document, passage: Passage, start: int, end: int) -> Suppo
     return Support(passage, touched[0][0], touched[-1][1])
 
 
-def clauses_covered(body: str, found: set[str]) -> bool:
+def clauses_covered(body: str, found: AbstractSet[str]) -> bool:
     """Each clause that states something must be covered too: a true half cannot carry a made-up one."""
     for clause in CLAUSE_BREAK.split(without_quotes(body)):
         wanted = claim_terms(clause)
-        if len(wanted) >= MIN_TERMS and covered(wanted, found) < MIN_COVERAGE:
+        if len(wanted) >= MIN_CLAUSE_TERMS and covered(wanted, found) < MIN_COVERAGE:
             return False
     return True
 
@@ -179,7 +181,8 @@ def support(sentence: Sentence, passage: Passage, documents: Documents) -> Suppo
     document = documents(passage.source)
     if len(claim_terms(sentence.body)) < MIN_TERMS:
         return None
-    if not set(names_and_numbers(sentence.body)) <= document_terms(document.text):
+    named = names_and_numbers(sentence.body)
+    if named and covered(named, document_terms(document.text)) < 1:
         return None  # a name or number the document never mentions ("Israeli", "1984") is made up
     if QUOTATION.search(sentence.body):
         quoted = quoted_support(sentence.body, passage, document)
