@@ -126,17 +126,21 @@ def test_an_edit_before_the_answer_is_answered_instead_and_a_deleted_question_st
     play(scenario())
 
 
-def test_other_bots_plain_channel_chatter_and_disabled_dms_are_ignored(
+def test_other_bots_plain_chatter_other_channels_and_disabled_dms_are_ignored(
     make_bot: Bots, discord_settings: Configs, start_bot: Any, play: Any
 ) -> None:
+    settings = discord_settings(discord_dms=False, discord_channels=(CHANNEL_ID,))
+
     async def scenario() -> None:
-        async with start_bot(make_bot(), discord_settings(discord_dms=False)) as (emulator, _):
+        async with start_bot(make_bot(), settings) as (emulator, _):
             await emulator.post("What is Baykar?", channel=5000, mention=False, dm=True)
             await emulator.post("What is Baykar?", mention=False)
             await emulator.post("What is Baykar?", author=1000)  # the bot itself
+            await emulator.post("What is Baykar?", channel=7777)  # not on the allow-list
             asked = await emulator.post("What is Baykar?", author=3)
             await emulator.wait_until(lambda: emulator.answers_in(emulator.thread_of.get(asked["id"], 0)))
             assert list(emulator.thread_of) == [asked["id"]]
             assert not emulator.posted_in(5000) and not emulator.posted_in(CHANNEL_ID)
+            assert not emulator.posted_in(7777)
 
     play(scenario())
