@@ -63,6 +63,7 @@ class CitebotClient(discord.Client):
         self.feedback = feedback or FeedbackStore(settings.data_dir / "feedback.sqlite3")
         self.gate = Gate(settings.user_cooldown, settings.max_in_flight)
         self.seen = Recent()
+        self.threads: set[int] = set()  # the threads the bot opened (kept in SQLite, read at start-up)
         self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
         self.writing = asyncio.Lock()  # one /ingest or /forget at a time
         self.sync_global = sync_global
@@ -86,6 +87,7 @@ class CitebotClient(discord.Client):
         elif self.sync_global:
             await self.tree.sync()
         await asyncio.to_thread(self.conversations.purge)
+        self.threads = await asyncio.to_thread(self.conversations.threads)
 
     # ---- messages: mentions, DMs, follow-ups in the bot's threads ------------------------------
 
@@ -107,7 +109,7 @@ class CitebotClient(discord.Client):
         if allowed and channel.id not in allowed and getattr(channel, "parent_id", None) not in allowed:
             return False
         mentioned = any(user.id == me.id for user in message.mentions)
-        in_thread = self.conversations.is_thread(channel.id)
+        in_thread = channel.id in self.threads
         mode = self.settings.discord_mode
         return mentioned if mode == "mention-only" else in_thread if mode == "threads" else mentioned or in_thread
 
@@ -133,7 +135,7 @@ class CitebotClient(discord.Client):
     ) -> tuple[MessageableChannel, int | None]:
         """Where to answer, and whose conversation: a DM or bot thread itself, else a new thread."""
         channel = message.channel
-        if message.guild is None or self.conversations.is_thread(channel.id):
+        if message.guild is None or channel.id in self.threads:
             return channel, channel.id
         if not isinstance(channel, discord.TextChannel):
             return channel, None
@@ -151,6 +153,7 @@ class CitebotClient(discord.Client):
             log.warning("could not open a thread (%s); answering in the channel", error)
             return None
         await asyncio.to_thread(self.conversations.open_thread, thread.id)
+        self.threads.add(thread.id)
         return thread
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -167,7 +170,7 @@ class CitebotClient(discord.Client):
             return
         await interaction.response.defer(thinking=True, ephemeral=private)  # within Discord's 3 seconds
         channel_id = interaction.channel_id
-        conversation = channel_id if channel_id and self.conversations.is_thread(channel_id) else None
+        conversation = channel_id if channel_id in self.threads else None
 
         async def queued(place: int) -> object:
             return await interaction.edit_original_response(content=queue_text(place), allowed_mentions=NO_PINGS)
@@ -220,6 +223,9 @@ class CitebotClient(discord.Client):
             return BUSY_TEXT
         except CitebotError as error:
             return str(error)
+        except Exception:  # the edge: a bug must still get the asker a reply, and a log line
+            log.exception("answering %r failed", question)
+            return SORRY
         finally:
             self.pending.pop(key, None)
         if conversation is not None:

@@ -73,6 +73,11 @@ class ConversationStore:
         with self.connect() as db:
             db.execute("INSERT OR REPLACE INTO threads VALUES (?, ?, ?)", (channel, now, now))
 
+    def threads(self) -> set[int]:
+        """Every thread the bot opened, for the bot to keep in memory."""
+        with self.connect() as db:
+            return {row[0] for row in db.execute("SELECT channel FROM threads")}
+
     def is_thread(self, channel: int) -> bool:
         with self.connect() as db:
             return db.execute("SELECT 1 FROM threads WHERE channel = ?", (channel,)).fetchone() is not None
@@ -92,17 +97,13 @@ class ConversationStore:
         now = self.clock()
         record = json.dumps(answer_to_record(answer), ensure_ascii=False)
         with self.connect() as db:
-            last = db.execute(
-                "SELECT MAX(position), MAX(at) FROM turns WHERE channel = ?", (channel,)
-            ).fetchone()
+            last = db.execute("SELECT MAX(position), MAX(at) FROM turns WHERE channel = ?", (channel,)).fetchone()
             if last[1] is not None and now - last[1] > self.ttl:
                 db.execute("DELETE FROM turns WHERE channel = ?", (channel,))
                 last = (None, None)
             position = 0 if last[0] is None else last[0] + 1
             db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)", (channel, position, question, record, now))
-            db.execute(
-                "DELETE FROM turns WHERE channel = ? AND position <= ?", (channel, position - MAX_TURNS)
-            )
+            db.execute("DELETE FROM turns WHERE channel = ? AND position <= ?", (channel, position - MAX_TURNS))
             db.execute("UPDATE threads SET active_at = ? WHERE channel = ?", (now, channel))
 
     def reset(self, channel: int) -> None:
@@ -114,10 +115,7 @@ class ConversationStore:
         cutoff = self.clock() - self.ttl
         with self.connect() as db:
             stale = [
-                row[0]
-                for row in db.execute(
-                    "SELECT channel FROM turns GROUP BY channel HAVING MAX(at) < ?", (cutoff,)
-                )
+                row[0] for row in db.execute("SELECT channel FROM turns GROUP BY channel HAVING MAX(at) < ?", (cutoff,))
             ]
             db.executemany("DELETE FROM turns WHERE channel = ?", [(c,) for c in stale])
         return len(stale)

@@ -101,3 +101,18 @@ def test_a_user_on_cooldown_is_told_how_long_to_wait() -> None:
     wait = gate.retry_after(1)
     assert wait is not None and 29 < wait <= 30
     assert gate.retry_after(2) is None
+
+
+def test_citebot_feedback_export_writes_the_votes_as_json_lines(data_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    store = FeedbackStore(data_dir / "feedback.sqlite3")
+    store.vote(store.record_answer(ANSWER, channel=5), 9, DOWN)
+    printed = CliRunner().invoke(cli, ["feedback", "export"])
+    assert printed.exit_code == 0
+    assert [json.loads(line)["vote"] for line in printed.output.splitlines()] == ["down"]
+    written = CliRunner().invoke(cli, ["feedback", "export", "--out", str(tmp_path / "votes.jsonl")])
+    assert written.exit_code == 0
+    assert json.loads((tmp_path / "votes.jsonl").read_text(encoding="utf-8"))["question"] == "Who?"
