@@ -28,6 +28,7 @@ ABSTAIN_PREFIX = "🔎 **Not found in the documents.**\n"
 NOTICE_SEPARATOR = "\n-# "
 EMPTY = "-# the answer is empty"
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+QUOTE_MARKS = ("“", '"', "„", "«", "‘", "'")
 CONTINUES = " …\n-# the quotation continues in the next embed"
 CONTINUED = "… "
 FOOTER_SOURCE_CHARS = 200
@@ -123,14 +124,20 @@ def link_of(citation: Citation) -> str | None:
     return url if ok else None
 
 
+def quote_marks(text: str) -> tuple[str, str]:
+    """Curly quotes around a quotation, unless it opens with a quote mark of its own."""
+    return ("", "") if text.startswith(QUOTE_MARKS) else (OPEN_QUOTE, CLOSE_QUOTE)
+
+
 def citation_embeds(citation: Citation, colour: int) -> list[dict[str, Any]]:
     """The quotation as one embed, or several that say where it continues."""
     room = DESCRIPTION_LIMIT - len(CONTINUED) - len(CONTINUES)
     parts = chunks(escape(citation.text), room)
+    first, last = quote_marks(citation.text)
     embeds = []
     for i, part in enumerate(parts):
-        opening = OPEN_QUOTE if i == 0 else CONTINUED
-        closing = CLOSE_QUOTE if i == len(parts) - 1 else CONTINUES
+        opening = first if i == 0 else CONTINUED
+        closing = last if i == len(parts) - 1 else CONTINUES
         embed: dict[str, Any] = {
             "title": title_of(citation, continued=i > 0),
             "description": opening + part + closing,

@@ -11,7 +11,6 @@ from bot.answer import Answer
 from bot.citations import Citation
 from bot.discord_render import (
     ABSTAIN_PREFIX,
-    CLOSE_QUOTE,
     CONTENT_LIMIT,
     CONTINUED,
     CONTINUES,
@@ -21,12 +20,12 @@ from bot.discord_render import (
     EMPTY,
     FOOTER_LIMIT,
     NOTICE_SEPARATOR,
-    OPEN_QUOTE,
     TITLE_LIMIT,
     Piece,
     as_text,
     embed_chars,
     escape,
+    quote_marks,
     to_discord_messages,
     unescape,
 )
@@ -83,21 +82,17 @@ def answers(draw: st.DrawFn) -> Answer:
     return Answer("q", draw(LONG), abstained, () if abstained else draw(citations()), notice=notice or None)
 
 
-def quotation(embeds: list[dict]) -> str:
-    """The quotation an embed run shows, markers removed."""
-    text = ""
-    for embed in embeds:
+def quotation(embeds: list[dict], text: str) -> str:
+    """The quotation an embed run shows, its marks and continuation notes removed."""
+    first, last = quote_marks(text)
+    shown = ""
+    for i, embed in enumerate(embeds):
         description = embed["description"]
-        for mark in (OPEN_QUOTE, CONTINUED):
-            if description.startswith(mark):
-                description = description[len(mark) :]
-                break
-        for mark in (CLOSE_QUOTE, CONTINUES):
-            if description.endswith(mark):
-                description = description[: -len(mark)]
-                break
-        text += description
-    return unescape(text)
+        opening = first if i == 0 else CONTINUED
+        closing = last if i == len(embeds) - 1 else CONTINUES
+        assert description.startswith(opening) and description.endswith(closing)
+        shown += description[len(opening) : len(description) - len(closing)]
+    return unescape(shown)
 
 
 def unescaped_markdown(text: str) -> list[str]:
@@ -140,7 +135,7 @@ def test_nothing_is_lost_and_quotations_say_where_they_continue(answer: Answer) 
     embeds = [embed for piece in pieces for embed in piece.embeds]
     for citation in answer.citations:
         mine = [e for e in embeds if e["title"].startswith(escape(f"[{citation.n}] "))]
-        assert quotation(mine) == citation.text
+        assert quotation(mine, citation.text) == citation.text
         assert all(e["description"].endswith(CONTINUES) for e in mine[:-1])
 
 
@@ -168,3 +163,10 @@ def test_abstention_looks_different_and_answers_carry_green_quotes() -> None:
     assert answered[0].embeds[0]["description"] == "“\\@everyone \\*\\*bold\\*\\*”"
     assert abstained[0].content.startswith(ABSTAIN_PREFIX) and not abstained[0].embeds
     assert "┃ [1] A <https://example.org>" in as_text(answered)
+
+
+def test_a_quotation_that_opens_with_its_own_quote_mark_is_not_quoted_twice() -> None:
+    citation = Citation(1, "a.txt", "A", 0, 9, "“We never did,” he said.", "h", 1)
+    assert to_discord_messages(Answer("q", "No [1]", False, (citation,)))[0].embeds[0]["description"] == (
+        "“We never did,” he said."
+    )
