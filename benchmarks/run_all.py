@@ -39,7 +39,7 @@ def main() -> None:
         run_file = str(HERE / "results" / "scifact-train.run")
         step(citebot, "bench", "beir", str(SCIFACT), "--split", "train", "--run-out", run_file, "--cache", str(CACHE))
         step(PYTHON, str(HERE / "scifact.py"), "--cache", str(CACHE))
-    step(PYTHON, str(HERE / "profile.py"))
+    step(PYTHON, str(HERE / "profiling.py"))
     step(PYTHON, str(HERE / "plots.py"))
 
 

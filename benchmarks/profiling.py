@@ -1,6 +1,6 @@
 """Benchmark 5: where the time goes, by pyinstrument: one warm query, one cold query, and one ingestion.
 
-    .venv/bin/python benchmarks/profile.py
+    .venv/bin/python benchmarks/profiling.py
 
 Writes benchmarks/results/profile-{query,query-cold,ingest}.txt (call trees) and prints the top frames.
 """
