@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,12 +31,14 @@ CITEBOT = str(ROOT / ".venv" / "bin" / "citebot")
 
 def stage_times(bot: Any, questions: list[str], rounds: int) -> dict[str, list[float]]:
     """Milliseconds per stage and in total, one value per question asked."""
-    times: dict[str, list[float]] = {stage: [] for stage in [*STAGES, "total"]}
+    times: dict[str, list[float]] = {stage: [] for stage in [*STAGES, "total", "total CPU"]}
     for question in questions:  # warm-up
         bot.ask(question)
     for _ in range(rounds):
         for question in questions:
+            cpu = time.process_time()
             answer = bot.ask(question)
+            times["total CPU"].append((time.process_time() - cpu) * 1000)
             for stage in STAGES[:-1]:
                 times[stage].append(answer.timings_ms.get(stage, 0.0))
             times["answer"].append(answer.latency_ms - sum(answer.timings_ms.values()))
@@ -61,17 +64,21 @@ def tutorial_times(questions: list[str], embeddings: Any, folder: Path, rounds: 
     return times
 
 
-def wall(command: list[str], env: dict[str, str], runs: int) -> list[float]:
-    """Wall-clock milliseconds of a fresh process, `runs` times."""
+def wall(command: list[str], env: dict[str, str], runs: int) -> list[tuple[float, float]]:
+    """(wall, CPU) milliseconds of a fresh process, `runs` times; CPU time is steadier on a shared machine."""
     times = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True)
-        times.append((time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+        times.append((elapsed, cpu))
     return times
 
 
-def cold_starts(folder: Path, runs: int) -> dict[str, list[float]]:
+def cold_starts(folder: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CITEBOT_", "DISCORD_"))}
     env |= {"CITEBOT_DATA_DIR": str(folder / "cold"), "HF_HUB_OFFLINE": "1"}
     first = wall([CITEBOT, "ask", "What is Baykar?"], env, 1)  # empty data dir: embeds the article
@@ -103,12 +110,11 @@ def main() -> None:
     print(f"\nIn process, {len(times['total'])} questions asked (article index)\n")
     print(table(["stage", "p50 / p95 (ms)"], rows))
     print(f"\nlatency ratio citebot / tutorial (p50): {ratio:.2f}\n")
-    print(
-        table(
-            ["command", "median (ms)", "runs"],
-            [[name, f"{statistics.median(v):.0f}", len(v)] for name, v in processes.items()],
-        )
-    )
+    rows = [
+        [name, f"{statistics.median(w for w, _ in v):.0f}", f"{statistics.median(c for _, c in v):.0f}", len(v)]
+        for name, v in processes.items()
+    ]
+    print(table(["command", "median wall (ms)", "median CPU (ms)", "runs"], rows))
     save(
         "latency",
         {

@@ -53,7 +53,7 @@ def stage_plot(plt: Any) -> None:
     data = load("latency")
     if not data:
         return
-    stages = [s for s in data["stages_ms"] if s != "total"]
+    stages = [s for s in data["stages_ms"] if not s.startswith("total")]
     figure, axis = plt.subplots(figsize=(7, 3.5))
     p50 = [percentile(data["stages_ms"][s], 0.5) for s in stages]
     p95 = [percentile(data["stages_ms"][s], 0.95) for s in stages]
