@@ -22,6 +22,7 @@ from bot.check import Checked, check
 from bot.llm_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
 from bot.retrieve import Retrieval
 from index.errors import AnswerUnavailable, SettingsError
+from index.passages import Passage
 from prompts import render_messages
 
 if TYPE_CHECKING:
@@ -126,16 +127,8 @@ class LLMAnswerer:
         passages = chosen_passages(retrieval, self.settings.llm_passages, self.settings.llm_prompt_chars)
         if not passages:
             return replace(abstention(question, scope), answerer=self.name)
-        documents = memo(self.store.document)
-        messages = render_messages("answer", passages=numbered(passages, documents), question=question)
         try:
-            reply = self.complete(messages, Deadline.after(self.settings.answer_budget),
-                                  max_tokens=self.settings.llm_max_tokens, on_token=on_token,
-                                  retries=self.settings.llm_retries)
-            text, declined = without_refusal(reply.text)
-            if not text and not declined:
-                raise AnswerUnavailable("the model's reply was empty")
-            checked = check(text, passages, documents)
+            reply, checked = self.checked_reply(question, passages, on_token)
         except LLM_ERRORS as error:
             log.warning("LLM answer failed (%s); giving the offline answer", describe(error))
             offline = self.fallback.answer(question, retrieval, scope, quotes_only=quotes_only)
@@ -143,6 +136,19 @@ class LLMAnswerer:
         timings = answer_timings(started, reply, checked)
         retrieval.timings_ms.update(timings)  # core.ask keeps the retrieval's timings dict as the answer's
         return self.checked_answer(question, scope, checked, quotes_only, timings)
+
+    def checked_reply(self, question: str, passages: list[Passage], on_token: TokenSink | None
+                      ) -> tuple[Reply, Checked]:
+        """The model's reply to the numbered passages, and what of it the citation check keeps."""
+        documents = memo(self.store.document)
+        messages = render_messages("answer", passages=numbered(passages, documents), question=question)
+        reply = self.complete(messages, Deadline.after(self.settings.answer_budget),
+                              max_tokens=self.settings.llm_max_tokens, on_token=on_token,
+                              retries=self.settings.llm_retries)
+        text, declined = without_refusal(reply.text)
+        if not text and not declined:
+            raise AnswerUnavailable("the model's reply was empty")
+        return reply, check(text, passages, documents)
 
     def checked_answer(self, question: str, scope: str, checked: Checked, quotes_only: bool,
                        timings: dict[str, float]) -> Answer:
