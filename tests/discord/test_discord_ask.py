@@ -43,6 +43,7 @@ def test_ask_defers_then_follows_up_with_the_answer_quotes_and_vote_buttons(
 
             await emulator.wait_until(lambda: emulator.thread_of)  # follow-ups to /ask continue in a thread
             thread = next(iter(emulator.thread_of.values()))
+            await emulator.wait_until(lambda: int(thread) in client.threads)
             await emulator.post("Who is Haluk Bayraktar?", channel=thread, mention=False)
             await emulator.wait_until(lambda: emulator.answers_in(thread))
 

@@ -144,3 +144,29 @@ def test_other_bots_plain_chatter_other_channels_and_disabled_dms_are_ignored(
             assert not emulator.posted_in(7777)
 
     play(scenario())
+
+
+def test_threads_mode_answers_only_inside_its_threads_and_mention_only_mode_only_mentions(
+    make_bot: Bots, discord_settings: Configs, start_bot: Any, play: Any
+) -> None:
+    citebot = make_bot()
+
+    async def scenario() -> None:
+        async with start_bot(citebot, discord_settings(discord_mode="threads")) as (emulator, client):
+            ignored = await emulator.post("What is Baykar?")
+            asked = await emulator.slash("ask", {"question": "What is Baykar?"})
+            await emulator.wait_until(lambda: emulator.thread_of)  # /ask opened a thread on its answer
+            thread = next(iter(emulator.thread_of.values()))
+            await emulator.wait_until(lambda: int(thread) in client.threads)
+            await emulator.post("What did Erdogan call the invasion of Ukraine?", channel=thread, mention=False)
+            await emulator.wait_until(lambda: emulator.answers_in(thread))
+            assert ignored["id"] not in emulator.thread_of and emulator.replies_to(asked)
+        async with start_bot(citebot, discord_settings(discord_mode="mention-only")) as (emulator, _):
+            await emulator.post("What is Baykar?", channel=thread, mention=False)
+            mentioned = await emulator.post("What is Baykar?", channel=thread)
+            await emulator.wait_until(lambda: emulator.answers_in(thread))
+            await asyncio.sleep(0.5)
+            answered = emulator.answers_in(thread)
+            assert len(answered) == 1 and answered[0].body["message_reference"]["message_id"] == int(mentioned["id"])
+
+    play(scenario())
