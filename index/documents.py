@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from index.errors import DocumentError
 
@@ -198,10 +199,10 @@ def join_pages(page_texts: list[str]) -> tuple[str, tuple[int, ...]]:
     return PAGE_BREAK.join(page_texts), tuple(starts)
 
 
-def pdf_metadata(reader: object) -> tuple[str | None, str | None]:
+def pdf_metadata(reader: Any) -> tuple[str | None, str | None]:
     """The title and creation date a PDF declares, when it declares them sensibly."""
     try:
-        meta = reader.metadata  # type: ignore[attr-defined]
+        meta = reader.metadata
         title = str(meta.title).strip() if meta and meta.title else None
         created = meta.creation_date if meta else None
     except (ValueError, TypeError, KeyError, AttributeError):
@@ -214,6 +215,12 @@ def page_of(pages: tuple[int, ...], offset: int) -> int | None:
     import bisect
 
     return bisect.bisect_right(pages, offset) if pages else None
+
+
+def location(pages: tuple[int, ...], start: int, paragraph: int) -> str:
+    """Where a span is, as a citation shows it: "page 3" in a PDF, else "paragraph 2"."""
+    page = page_of(pages, start)
+    return f"page {page}" if page is not None else f"paragraph {paragraph}"
 
 
 def guess_title(text: str, fallback: str) -> str:

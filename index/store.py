@@ -8,17 +8,18 @@ invisible to search. A crash mid-way therefore leaves whole documents only, and 
 
 from __future__ import annotations
 
-import fcntl
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from index.chroma import chroma_errors
+from index.chroma import open_client as open_client  # re-exported: callers import these from here
+from index.chroma import unavailable as unavailable
+from index.chroma import write_lock as write_lock
 from index.documents import Document, page_of
 from index.embeddings import NamedEmbeddings
-from index.errors import IndexLocked, IndexMismatch, IndexMissing, StoreUnavailable
+from index.errors import IndexMismatch, IndexMissing
 from index.lexical import LexicalIndex
 from index.passages import Passage, make_passages
 
@@ -50,41 +51,6 @@ class AddResult:
     source: str
     status: str  # "added", "replaced" or "unchanged"
     passages: int
-
-
-def open_client(data_dir: Path, chroma_url: str | None, timeout: float) -> ClientAPI:
-    """The one place a Chroma client is built: embedded in data_dir, or a `chroma run` server whose every
-    call is bounded by `timeout` seconds (see index.chroma_http)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    with chroma_errors(chroma_url or str(data_dir)):
-        if chroma_url:
-            from index.chroma_http import bounded_http_client
-
-            return bounded_http_client(chroma_url, timeout, chroma_settings)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
-
-
-def unavailable(error: BaseException, where: str) -> StoreUnavailable:
-    """One message for every way Chroma can fail to answer or to write."""
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return StoreUnavailable(f"The index at {where} is not available: {detail}")
-
-
-@contextmanager
-def write_lock(data_dir: Path) -> Iterator[None]:
-    """One writer per index folder; a second one is told to wait rather than corrupting it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "write.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            msg = f"Another citebot process is writing to {data_dir}; try again when it has finished."
-            raise IndexLocked(msg) from None
-        yield
 
 
 class Store:
@@ -279,7 +245,9 @@ class Store:
         self.refresh()  # first step of every search: the lexical search that follows uses the same catalog
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with chroma_errors(self.where):
-            found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+            found = self.vectors.similarity_search_by_vector_with_relevance_scores(
+                vector, k=k, filter=where  # type: ignore[arg-type]  # langchain-chroma's hint is too narrow
+            )
         hits = (
             (passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found
         )
@@ -325,20 +293,6 @@ def stored_documents(client: ClientAPI, name: str) -> list[Document]:
         )
         for info in [info_from(source, metadata)]
     ]
-
-
-@contextmanager
-def chroma_errors(where: str) -> Iterator[None]:
-    """Chroma, its SQLite and its HTTP client fail in many ways; the user sees one clear message."""
-    import sqlite3
-
-    import httpx
-    from chromadb.errors import ChromaError
-
-    try:
-        yield
-    except (ChromaError, sqlite3.Error, httpx.HTTPError, OSError, ValueError, RuntimeError) as error:
-        raise unavailable(error, where) from None
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:
@@ -391,13 +345,18 @@ def info_from(source: str, metadata: Any) -> DocumentInfo:
 
 
 class CitedSpan(Protocol):
-    """What staleness needs of a citation (bot.citations.Citation has these fields)."""
+    """What staleness needs of a citation (bot.citations.Citation has these fields), read-only."""
 
-    source: str
-    start: int
-    end: int
-    text: str
-    doc_hash: str
+    @property
+    def source(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def doc_hash(self) -> str: ...
 
 
 def is_stale(citation: CitedSpan, store: Store) -> bool:
@@ -411,8 +370,3 @@ def is_stale(citation: CitedSpan, store: Store) -> bool:
     text = store.document(citation.source).text
     return text[citation.start : citation.end] != citation.text and citation.text not in text
 
-
-def location(info: DocumentInfo, start: int, paragraph: int) -> str:
-    """Where a span is, as a citation shows it: "page 3" for a PDF, else "paragraph 2"."""
-    page = page_of(info.pages, start)
-    return f"page {page}" if page is not None else f"paragraph {paragraph}"

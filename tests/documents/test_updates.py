@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.core import Citebot
-from index.documents import Document, load_file
+from index.documents import Document, load_file, location
 from index.errors import IndexMissing
-from index.store import Store, is_stale, location
+from index.store import Store, is_stale
 
 from .conftest import ARTICLE_HTML, pdf_bytes
 
@@ -42,12 +42,12 @@ def test_each_format_is_cited_with_title_and_location(docbot: Citebot, tmp_path:
     answer = docbot.ask("Where are the Akinci engines built?", sources=frozenset({"report.pdf"}))
     citation = answer.citations[0]
     assert citation.source == pdf.source and "Izmir" in citation.text
-    assert location(docbot.store.catalog[pdf.source], citation.start, citation.paragraph) == "page 2"
+    assert location(docbot.store.catalog[pdf.source].pages, citation.start, citation.paragraph) == "page 2"
     answer = docbot.ask("When did Baykar open a second factory?", sources=frozenset({html.source}))
     citation = answer.citations[0]
     assert citation.url == "https://example.org/drones-over-ankara"
     assert citation.title == "Drones over Ankara"
-    where = location(docbot.store.catalog[html.source], citation.start, citation.paragraph)
+    where = location(docbot.store.catalog[html.source].pages, citation.start, citation.paragraph)
     assert where.startswith("paragraph")
     pages = {p.page for p in docbot.store.current_passages() if p.source == pdf.source}
     assert pages == {1, 2}
