@@ -64,9 +64,7 @@ class FeedbackStore:
         with self.connect() as db:
             if db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is None:
                 return False
-            db.execute(
-                "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)", (answer_id, user, vote, time.time())
-            )
+            db.execute("INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)", (answer_id, user, vote, time.time()))
         return True
 
     def votes(self) -> list[dict[str, Any]]:
@@ -86,9 +84,7 @@ class FeedbackStore:
         return len(votes)
 
 
-def vote_json(
-    answer_id: int, user: int, vote: int, at: float, record: str, channel: int | None
-) -> dict[str, Any]:
+def vote_json(answer_id: int, user: int, vote: int, at: float, record: str, channel: int | None) -> dict[str, Any]:
     answer = json.loads(record)
     return {
         "answer_id": answer_id,

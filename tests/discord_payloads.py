@@ -43,9 +43,7 @@ def member(author: int | None = None, permissions: str | None = None) -> dict[st
     return found
 
 
-def message(
-    id_: int, channel: int | str, body: dict[str, Any], author: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def message(id_: int, channel: int | str, body: dict[str, Any], author: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "id": str(id_), "channel_id": str(channel), "author": author or user(BOT_ID, bot=True),
         "content": body.get("content") or "", "timestamp": now_iso(), "edited_timestamp": None, "tts": False,
