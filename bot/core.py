@@ -65,7 +65,7 @@ class Citebot:
             answer,
             question=question,
             latency_ms=(time.perf_counter() - started) * 1000,
-            timings_ms=retrieval.timings_ms,
+            timings_ms={**retrieval.timings_ms, **answer.timings_ms},
         )
         if conversation is not None:
             conversation.add(question, answer)

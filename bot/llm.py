@@ -134,7 +134,6 @@ class LLMAnswerer:
             offline = self.fallback.answer(question, retrieval, scope, quotes_only=quotes_only)
             return replace(offline, notice=notice_for(error))
         timings = answer_timings(started, reply, checked)
-        retrieval.timings_ms.update(timings)  # core.ask keeps the retrieval's timings dict as the answer's
         return self.checked_answer(question, scope, checked, quotes_only, timings)
 
     def checked_reply(self, question: str, passages: list[Passage], on_token: TokenSink | None
