@@ -76,6 +76,28 @@ def bounded_http_client(chroma_url: str, timeout: float, settings: Settings) -> 
     return client
 
 
+def reopen(client: ClientAPI) -> ClientAPI | None:
+    """A new client on an embedded client's folder, or None for a server's client (which sees every write).
+
+    chromadb keeps one System per folder in a process, and its vector index does not see what other
+    processes add later. Dropping that System stops every client of the folder in this process, so only a
+    store that owns its client (the bot's) may call this.
+    """
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = client.get_settings()
+    folder = settings.persist_directory if settings.is_persistent else None
+    if not folder or "fastapi" in str(settings.chroma_api_impl).lower():
+        return None
+    with chroma_errors(folder):
+        system = SharedSystemClient._identifier_to_system.pop(folder, None)
+        if system is not None:
+            system.stop()
+        return chromadb.PersistentClient(path=folder, settings=ChromaSettings(anonymized_telemetry=False))
+
+
 @contextmanager
 def chroma_errors(where: str) -> Iterator[None]:
     """Chroma, its SQLite and its HTTP client fail in many ways; the user sees one clear message."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.chroma import chroma_errors
+from index.chroma import chroma_errors, reopen
 from index.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.chroma import unavailable as unavailable
 from index.chroma import write_lock as write_lock
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 EMBED_BATCH = 256
 REFRESH_SECONDS = 2.0  # how stale a reader's view of another process's writes may be
 Progress = Callable[[int], None]
+# (index name, source) -> the version this process last wrote (None: removed), so that `refresh` can tell
+# another process's writes, which an embedded client's vector index does not see, from this one's
+WRITTEN_HERE: dict[tuple[str, str], str | None] = {}
 
 
 @dataclass(frozen=True)
@@ -60,22 +63,23 @@ class Store:
         self, client: ClientAPI, embeddings: NamedEmbeddings, name: str = "citebot", fresh: bool = False
     ) -> None:
         """Open (or create) the index; `fresh` first drops every passage, as `index rebuild` does."""
-        from langchain_chroma import Chroma
-
         self.client = client
         if fresh:
             drop_passages(client, name)
         self.embeddings = embeddings
         self.where = name
-        model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
-        self.passage_collection = self.collection(f"{name}_passages", model)
+        self.model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
+        self.passage_collection = self.collection(f"{name}_passages", self.model)
         self.document_collection = self.collection(f"{name}_documents", {"kind": "documents"})
-        self.vectors = Chroma(
-            client=client, collection_name=f"{name}_passages", embedding_function=embeddings
-        )
+        self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
         self.lexical: LexicalIndex | None = None
+
+    def vector_store(self) -> Any:
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=f"{self.where}_passages", embedding_function=self.embeddings)
 
     def collection(self, name: str, metadata: dict[str, Any]) -> Any:
         """Get or create a collection; refuse one that was built with another embedding model."""
@@ -106,9 +110,23 @@ class Store:
             return
         catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
-        if catalog != self.catalog:
-            self.catalog = catalog
-            self.lexical = None
+        if catalog == self.catalog:
+            return
+        changed = [s for s in catalog.keys() | self.catalog.keys() if catalog.get(s) != self.catalog.get(s)]
+        if any(WRITTEN_HERE.get((self.where, s), "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
+            self.reopen()
+        self.catalog = catalog
+        self.lexical = None
+
+    def reopen(self) -> None:
+        """A new embedded client, whose vector index sees what other processes wrote (a server needs none)."""
+        client = reopen(self.client)
+        if client is None:
+            return
+        self.client = client
+        self.passage_collection = self.collection(f"{self.where}_passages", self.model)
+        self.document_collection = self.collection(f"{self.where}_documents", {"kind": "documents"})
+        self.vectors = self.vector_store()
 
     def documents(self) -> list[DocumentInfo]:
         """Every indexed document, oldest first."""
@@ -165,6 +183,7 @@ class Store:
                 ids=[document.source], documents=[document.text], metadatas=[metadata], embeddings=[[0.0]]
             )
         self.catalog[document.source] = info_from(document.source, metadata)
+        WRITTEN_HERE[(self.where, document.source)] = document.sha256
         self.lexical = None
 
     def remove(self, source: str) -> DocumentInfo:
@@ -176,6 +195,7 @@ class Store:
         with chroma_errors(self.where):
             self.document_collection.delete(ids=[source])
         del self.catalog[source]
+        WRITTEN_HERE[(self.where, source)] = None
         self.lexical = None
         self.delete_passages({"source": source})
         return info

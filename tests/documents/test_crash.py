@@ -230,3 +230,18 @@ def test_a_server_killed_mid_replace_leaves_the_old_version_whole(
     assert store.add(new).status == "replaced"
     store.sweep()
     assert store.passage_counts()["ledger.txt"] == store.catalog["ledger.txt"].passages
+
+
+def test_a_running_bot_sees_what_another_process_adds(
+    cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    """An embedded client's vector index misses other processes' writes, so the store reopens it."""
+    bot = fresh_bot(make_bot, cli_env)  # the long-running reader: `citebot discord`
+    note = tmp_path / "zebra.txt"
+    note.write_text("Zebra notes\n\nThe zebra factory in Konya makes striped drones.\n", encoding="utf-8")
+    added = subprocess.run([str(CITEBOT), "index", "add", str(note)], capture_output=True, text=True, timeout=300)
+    assert added.returncode == 0, added.stderr
+    bot.store.refresh(max_age=0)  # what the next question does once the catalog is 2 seconds old
+    vector = bot.store.embeddings.embed_query("Where is the zebra factory?")
+    assert str(note.resolve()) in {p.source for p, _ in bot.store.dense_search(vector, 3)}
+    assert bot.ask("Where is the zebra factory?").citations[0].source == str(note.resolve())
