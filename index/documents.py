@@ -97,14 +97,17 @@ def collect(arguments: list[str], timeout: float = 20.0) -> Collected:
 
 def load_file(path: Path) -> Document:
     """Read one supported file, refusing what is not usable text."""
-    data = read_bytes(path)
-    source = str(path.resolve())
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
+    return from_bytes(read_bytes(path), str(path.resolve()), str(path))
+
+
+def from_bytes(data: bytes, source: str, name: str) -> Document:
+    """A document from the bytes of a file called `name` (a path or an upload's file name), by its suffix."""
+    path = Path(name)
+    if path.suffix.lower() in HTML_SUFFIXES:
         return from_html(data, source, path.stem)
-    if suffix in PDF_SUFFIXES:
+    if path.suffix.lower() in PDF_SUFFIXES:
         return from_pdf(data, source, path.stem)
-    text = decode(data, str(path))
+    text = decode(data, name)
     return Document(source=source, title=guess_title(text, path.stem), text=text)
 
 
