@@ -160,3 +160,18 @@ def test_eval_writes_one_line_per_question(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 10 and lines[0]["id"] == "dev-01"
     assert "evidence recall" in result.output
+
+
+def test_config_masks_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-0123456789abcdef")
+    monkeypatch.setenv("DISCORD_TOKEN", "discord-token-0123456789")
+    result = invoke("config")
+    assert result.exit_code == 0
+    assert "sk-secret" not in result.output and "discord-token" not in result.output
+    assert "openai_api_key = ********cdef" in result.output
+
+
+def test_a_bad_setting_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CITEBOT_LLM_TIMEOUT", "soon")
+    result = invoke("config")
+    assert result.exit_code == 1 and "CITEBOT_LLM_TIMEOUT='soon' is not a valid float" in result.output

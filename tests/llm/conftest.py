@@ -73,3 +73,15 @@ def fake() -> Iterator[FakeServer]:
     """A misbehaving server; the model name in the settings picks its fault."""
     with FakeServer() as server:
         yield server
+
+
+@pytest.fixture
+def smol(make_bot: Callable[..., Citebot], llama: str) -> Callable[..., Citebot]:
+    """A bot answering through SmolLM2, with small budgets so that CPU generation stays quick."""
+
+    def make(**overrides: Any) -> Citebot:
+        options = {"openai_base_url": llama, "openai_api_key": "unused", "llm_model": "smollm2",
+                   "llm_max_tokens": 80, "llm_prompt_chars": 1500, "llm_timeout": 90, "answer_budget": 120}
+        return make_bot(**(options | overrides))
+
+    return make

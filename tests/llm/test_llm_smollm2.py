@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -26,18 +25,6 @@ NOTICE = Document(
     "Maintenance notice\n\nThe Izmir plant closes on Friday for maintenance of the assembly line. "
     f"{INJECTION} Workers return on Monday, when the line restarts at half capacity.\n",
 )
-
-
-@pytest.fixture
-def smol(make_bot: Callable[..., Citebot], llama: str) -> Callable[..., Citebot]:
-    """A bot answering through SmolLM2, with small budgets so that CPU generation stays quick."""
-
-    def make(**overrides: Any) -> Citebot:
-        options = {"openai_base_url": llama, "openai_api_key": "unused", "llm_model": "smollm2",
-                   "llm_max_tokens": 80, "llm_prompt_chars": 1500, "llm_timeout": 90, "answer_budget": 120}
-        return make_bot(**(options | overrides))
-
-    return make
 
 
 def assert_checked(bot: Citebot, answer: Answer) -> None:
