@@ -94,14 +94,18 @@ class Candidate:
 
 
 MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
+PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.68, 0.35
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
 SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
 
 
 def supported(candidate: Candidate) -> bool:
-    """Whether a sentence covers the question well enough to be cited, rather than abstaining."""
-    return candidate.coverage >= MIN_COVERAGE and candidate.dense >= MIN_DENSE
+    """Whether a sentence covers the question well enough to be cited, rather than abstaining: most of its
+    weighted terms, or a close paraphrase (high similarity) that still shares some of them."""
+    if candidate.coverage >= MIN_COVERAGE:
+        return candidate.dense >= MIN_DENSE
+    return candidate.dense >= PARAPHRASE_DENSE and candidate.coverage >= PARAPHRASE_COVERAGE
 
 
 def matches(term: str, found: set[str]) -> bool:
