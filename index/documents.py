@@ -26,9 +26,10 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 PAGE_BREAK = "\n\n"
-# without a handler of its own, trafilatura's parse errors reach the terminal through logging's last-resort
-# handler; the DocumentError citebot raises says what matters
+# without handlers of their own, trafilatura's and pypdf's parse warnings reach the terminal through
+# logging's last-resort handler; the DocumentError citebot raises says what matters
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)

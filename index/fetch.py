@@ -81,7 +81,7 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Fetched:
         msg = f"Could not fetch {url}: {reason.strerror if isinstance(reason, OSError) else reason}"
         raise DocumentError(msg) from None
     except (TimeoutError, socket.timeout):
-        msg = f"{url} did not answer within {timeout:g} seconds"
+        msg = f"{url} did not answer within {timeout:g} second{'' if timeout == 1 else 's'}"
         raise DocumentError(msg) from None
     except (OSError, ValueError) as error:
         msg = f"Could not fetch {url}: {error}"
