@@ -307,7 +307,7 @@ def stored_documents(client: ClientAPI, name: str) -> list[Document]:
         collection = client.get_or_create_collection(f"{name}_documents", metadata={"kind": "documents"})
         records = collection.get(include=["documents", "metadatas"])
     return [
-        Document(source, info.title, text or "", info.url, info.added_at)
+        Document(source, info.title, text or "", info.url, info.added_at, info.date, info.pages)
         for source, text, metadata in zip(
             records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
         )

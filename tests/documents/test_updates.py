@@ -135,3 +135,13 @@ def test_sweep_removes_what_an_interrupted_write_left(docbot: Citebot) -> None:
     assert store.passage_counts()["plant.md"] > store.catalog["plant.md"].passages
     assert store.sweep() == len(make_passages(orphan.source, orphan.sha256, orphan.text))
     assert store.passage_counts()["plant.md"] == store.catalog["plant.md"].passages
+
+
+def test_rebuild_reads_back_pages_and_dates(docbot: Citebot, tmp_path: Path) -> None:
+    from index.store import stored_documents
+
+    (tmp_path / "report.pdf").write_bytes(pdf_bytes(["One.", "Two."], title="Report"))
+    document = load_file(tmp_path / "report.pdf")
+    docbot.store.add(document)
+    stored = {d.source: d for d in stored_documents(docbot.store.client, docbot.store.where)}[document.source]
+    assert (stored.text, stored.pages, stored.date) == (document.text, document.pages, "2023-05-04")
