@@ -99,8 +99,8 @@ class OneSided(Retriever):
             vector = self.embeddings.embed_query(question)
         if self.side == "dense":
             with timed(timings, "dense"):
-                ranking = [p for p, _ in self.store.dense_search(vector, self.depth, sources)]
+                ranking = self.store.dense_search(vector, self.depth, sources)
         else:
             with timed(timings, "lexical"):
-                ranking = [p for p, _ in self.store.lexical_search(question, self.depth, sources)]
+                ranking = self.store.lexical_search(question, self.depth, sources)
         return Retrieval(fuse([ranking], k), vector, timings)

@@ -136,7 +136,7 @@ def rank_all(
     for (qid, text), vector in zip(queries.items(), vectors, strict=True):
         dense = store.dense_search(vector, PASSAGE_DEPTH)
         lexical = store.lexical_search(text, PASSAGE_DEPTH)
-        fused = fuse([[p for p, _ in dense], [p for p, _ in lexical]], 2 * PASSAGE_DEPTH)
+        fused = fuse([dense, lexical], 2 * PASSAGE_DEPTH)
         runs["citebot"][qid] = by_document((hit.passage, hit.score) for hit in fused)
         runs["dense"][qid] = by_document(dense)
         runs["bm25"][qid] = by_document(lexical)

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings, merged by reciprocal rank fusion."""
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings, merged by normalised score fusion."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from index.embeddings import NamedEmbeddings
 from index.passages import Passage
 from index.store import Store
 
-RRF_K = 60  # the usual constant: damps the weight of the very first ranks
+Scored = list[tuple[Passage, float]]
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,28 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def fuse(rankings: list[list[Passage]], k: int) -> list[Hit]:
-    """Reciprocal rank fusion: each ranking adds 1/(RRF_K + rank) to a passage's score."""
+def fuse(rankings: list[Scored], k: int) -> list[Hit]:
+    """The mean of each ranking's min-max normalised scores (absent from a ranking: 0 from it).
+
+    Unlike reciprocal rank fusion this keeps how far apart the scores are; on SciFact's train split it
+    ranks better (nDCG@10 0.726 against 0.715 for RRF with k=60; see BENCHMARKS.md).
+    """
     scores: dict[str, float] = {}
     by_id: dict[str, Passage] = {}
     for ranking in rankings:
-        for rank, passage in enumerate(ranking, start=1):
-            scores[passage.id] = scores.get(passage.id, 0.0) + 1.0 / (RRF_K + rank)
+        for passage, score in normalised(ranking):
+            scores[passage.id] = scores.get(passage.id, 0.0) + score / len(rankings)
             by_id[passage.id] = passage
     best = sorted(scores, key=lambda id_: -scores[id_])[:k]
     return [Hit(by_id[id_], scores[id_]) for id_ in best]
+
+
+def normalised(ranking: Scored) -> Scored:
+    """Scores mapped onto [0, 1] within the ranking: its best 1, its worst 0 (a lone hit 1)."""
+    if not ranking:
+        return []
+    high, low = max(score for _, score in ranking), min(score for _, score in ranking)
+    return [(passage, (score - low) / (high - low) if high > low else 1.0) for passage, score in ranking]
 
 
 class Retriever:
@@ -56,7 +68,7 @@ class Retriever:
         with timed(timings, "lexical"):
             lexical = self.store.lexical_search(question, self.depth, sources)
         with timed(timings, "fusion"):
-            hits = fuse([[p for p, _ in dense], [p for p, _ in lexical]], k)
+            hits = fuse([dense, lexical], k)
         return Retrieval(hits, vector, timings)
 
 
