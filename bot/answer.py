@@ -276,6 +276,7 @@ class ExtractiveAnswerer:
             candidate.passage.doc_hash,
             candidate.passage.paragraph,
             info.url,
+            candidate.passage.page,
         )
 
 

@@ -213,7 +213,7 @@ class Numbering:
             self.citations[key] = Citation(
                 len(self.citations) + 1, document.source, document.title, found.start, found.end,
                 document.text[found.start : found.end], found.passage.doc_hash, found.passage.paragraph,
-                document.url,
+                document.url, found.passage.page,
             )
         return self.citations[key].n
 

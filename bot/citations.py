@@ -37,6 +37,12 @@ class Citation:
     doc_hash: str
     paragraph: int
     url: str | None = None
+    page: int | None = None  # PDFs are cited by page
+
+    @property
+    def location(self) -> str:
+        """Where the span is, as people refer to it: "page 3" in a PDF, else "paragraph 2"."""
+        return f"page {self.page}" if self.page is not None else f"paragraph {self.paragraph}"
 
     def to_json(self) -> dict[str, object]:
         """The fields `ask --json` promises, in its order."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from bot.answer import Answer
+    from bot.citations import Citation
     from bot.config import Settings
     from bot.conversation import Conversation
     from bot.core import Citebot
@@ -88,7 +89,7 @@ def render(out: Console, answer: Answer) -> None:
     title = "not in the documents" if answer.abstained else None
     out.print(Panel(escape(answer.text), border_style=style, title=title))
     for citation in answer.citations:
-        where = f"{citation.title}, paragraph {citation.paragraph}" + (f" — {citation.url}" if citation.url else "")
+        where = f"{citation.title}, {citation.location}" + (f" — {citation.url}" if citation.url else "")
         out.print(f"[bold][{citation.n}][/bold] [italic]{escape(where)}[/italic]")
         out.print(Padding(escape(citation.text), (0, 0, 0, 4)))
 
@@ -364,14 +365,22 @@ def feedback_group() -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def feedback_export(out_path: Path | None) -> None:
     """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
+    from bot.core import build
     from bot.feedback import FeedbackStore
+    from index.store import is_stale
 
-    store = FeedbackStore(settings().data_dir / "feedback.sqlite3")
+    config = settings()
+    store = FeedbackStore(config.data_dir / "feedback.sqlite3")
+    index = build(config).store
+
+    def stale(citation: Citation) -> bool:
+        return is_stale(citation, index)
+
     if out_path is None:
-        store.export(sys.stdout)
+        store.export(sys.stdout, stale)
         return
     with open(out_path, "w", encoding="utf-8") as out:
-        count = store.export(out)
+        count = store.export(out, stale)
     click.echo(f"exported: {count} votes to {out_path}", err=True)
 
 

@@ -115,7 +115,7 @@ def fit(text: str, room: int) -> str:
 def footer_of(citation: Citation) -> str:
     name = citation.source.rsplit("/", 1)[-1]
     name = name if len(name) <= FOOTER_SOURCE_CHARS else name[: FOOTER_SOURCE_CHARS - 1] + "…"
-    return f"{name} · paragraph {citation.paragraph} · characters {citation.start}–{citation.end}"
+    return f"{name} · {citation.location} · characters {citation.start}–{citation.end}"
 
 
 def link_of(citation: Citation) -> str | None:

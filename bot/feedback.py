@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from bot.answer import Answer
+from bot.citations import Citation
 from bot.threads import answer_to_record
 
 SCHEMA = """
@@ -76,10 +77,12 @@ class FeedbackStore:
             ).fetchall()
         return [vote_json(*row) for row in rows]
 
-    def export(self, out: IO[str]) -> int:
-        """Write the votes as JSON Lines; the number written."""
+    def export(self, out: IO[str], is_stale: Callable[[Citation], bool] | None = None) -> int:
+        """Write the votes as JSON Lines, each citation marked stale when its span left the document."""
         votes = self.votes()
         for vote in votes:
+            if is_stale:
+                vote["citations"] = [{**c, "stale": is_stale(Citation(**c))} for c in vote["citations"]]
             out.write(json.dumps(vote, ensure_ascii=False) + "\n")
         return len(votes)
 

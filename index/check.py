@@ -52,7 +52,7 @@ def check_lexical(store: Store, stored: list[Passage]) -> list[str]:
     """The BM25 index covers exactly the current passages."""
     store.lexical = None
     store.lexical_search("check", 1)
-    lexical = store.lexical.passages if store.lexical else []
+    lexical: list[Passage] = store.lexical.passages if store.lexical else []
     if {p.id for p in lexical} != {p.id for p in stored}:
         return [f"the lexical index covers {len(lexical)} passages, the store {len(stored)}; {REPAIR}"]
     return []

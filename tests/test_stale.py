@@ -1,0 +1,33 @@
+"""A stored answer whose cited span left the document is marked stale where it is shown again."""
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.core import Citebot
+from bot.feedback import UP, FeedbackStore
+from index.documents import Document
+from index.store import is_stale
+
+V1 = "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n\nIt nests in old buildings.\n"
+V2 = "Kestrel notes\n\nThe kestrel nests in old buildings and church towers.\n"
+
+
+def exported(store: FeedbackStore, bot: Citebot) -> list[dict]:
+    out = io.StringIO()
+    store.export(out, lambda citation: is_stale(citation, bot.store))
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_feedback_export_marks_citations_of_a_changed_document_stale(
+    make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    bot = make_bot()
+    bot.store.add(Document("kestrel.txt", "Kestrel notes", V1))
+    answer = bot.ask("What does the kestrel hunt?", sources=frozenset({"kestrel.txt"}))
+    votes = FeedbackStore(tmp_path / "feedback.sqlite3")
+    votes.vote(votes.record_answer(answer), 1, UP)
+    assert [c["stale"] for c in exported(votes, bot)[0]["citations"]] == [False]
+    bot.store.add(Document("kestrel.txt", "Kestrel notes", V2))
+    assert [c["stale"] for c in exported(votes, bot)[0]["citations"]] == [True]
