@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
 from bot.answer import Answer
 from bot.citations import Citation
-from bot.threads import answer_to_record
+from bot.threads import answer_to_record, connect, create
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -35,18 +35,10 @@ class FeedbackStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
-            db.executescript(SCHEMA)
+        create(path, SCHEMA)
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def record_answer(self, answer: Answer, channel: int | None = None) -> int:
         """Store an answer as sent; its number goes into the vote buttons."""

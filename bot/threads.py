@@ -10,7 +10,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,24 @@ CREATE TABLE IF NOT EXISTS turns (
     channel INTEGER, position INTEGER, question TEXT, answer TEXT, at REAL, PRIMARY KEY (channel, position)
 );
 """
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection per call: safe from any thread, committed on success."""
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
+
+
+def create(path: Path, schema: str) -> None:
+    """The database file with its tables, made on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connect(path) as db:
+        db.executescript(schema)
 
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
@@ -53,19 +71,10 @@ class ConversationStore:
         self.path = path
         self.ttl = ttl
         self.clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
-            db.executescript(SCHEMA)
+        create(path, SCHEMA)
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection per call: safe from any thread, committed on success."""
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def open_thread(self, channel: int) -> None:
         """Remember a thread the bot opened, so messages in it are follow-ups."""
