@@ -8,6 +8,7 @@ invisible to search. A crash mid-way therefore leaves whole documents only, and 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class Store:
         self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
+        self.lexical_lock = threading.Lock()  # questions answered in parallel build the BM25 index once
         self.lexical: LexicalIndex | None = None
 
     def vector_store(self) -> Any:
@@ -277,13 +279,15 @@ class Store:
         self, query: str, k: int, sources: frozenset[str] | None = None
     ) -> list[tuple[Passage, float]]:
         """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
-        if self.lexical is None:
-            from index.lexical import lexical_folder, load_or_build
+        with self.lexical_lock:
+            if self.lexical is None:
+                from index.lexical import lexical_folder, load_or_build
 
-            versions = [(info.source, info.sha256) for info in self.catalog.values()]
-            folder = lexical_folder(self.client, self.where)
-            self.lexical = load_or_build(folder, versions, self.current_passages)
-        hits = self.lexical.search(query, k if not sources else k * 10)
+                versions = [(info.source, info.sha256) for info in self.catalog.values()]
+                folder = lexical_folder(self.client, self.where)
+                self.lexical = load_or_build(folder, versions, self.current_passages)
+            lexical = self.lexical
+        hits = lexical.search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
 
     def passage_count(self) -> int:
