@@ -16,7 +16,8 @@ from discord import app_commands
 from bot.discord_gate import NO_PINGS
 from bot.discord_render import CONTENT_LIMIT, chunks, escape
 from index.documents import MAX_DOCUMENT_BYTES, Document, decode, guess_title
-from index.store import AddResult, DocumentInfo, write_lock
+from index.records import AddResult, DocumentInfo
+from index.store import write_lock
 
 if TYPE_CHECKING:
     from bot.core import Citebot

@@ -11,18 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from index.chroma import chroma_errors, reopen
 from index.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.chroma import unavailable as unavailable
 from index.chroma import write_lock as write_lock
-from index.documents import Document, page_of
+from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
 from index.lexical import LexicalIndex
 from index.passages import Passage, make_passages
+from index.records import AddResult, DocumentInfo, info_from, passage_from, passage_metadata, with_pages
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -33,28 +33,6 @@ Progress = Callable[[int], None]
 # (index name, source) -> the version this process last wrote (None: removed), so that `refresh` can tell
 # another process's writes, which an embedded client's vector index does not see, from this one's
 WRITTEN_HERE: dict[tuple[str, str], str | None] = {}
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What `index list` shows: a document's record without its text."""
-
-    source: str
-    title: str
-    sha256: str
-    url: str | None
-    added_at: float
-    passages: int
-    chars: int
-    date: str | None = None
-    pages: tuple[int, ...] = ()  # where each page starts, for PDFs
-
-
-@dataclass(frozen=True)
-class AddResult:
-    source: str
-    status: str  # "added", "replaced" or "unchanged"
-    passages: int
 
 
 class Store:
@@ -225,8 +203,8 @@ class Store:
         stale = [
             id_
             for id_, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
-            if not metadata or getattr(self.catalog.get(str(metadata.get("source"))), "sha256", None)
-            != metadata.get("doc_hash")
+            if not metadata
+            or getattr(self.catalog.get(str(metadata.get("source"))), "sha256", None) != metadata.get("doc_hash")
         ]
         for start in range(0, len(stale), 5000):
             with chroma_errors(self.where):
@@ -268,16 +246,14 @@ class Store:
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with chroma_errors(self.where):
             found = self.vectors.similarity_search_by_vector_with_relevance_scores(
-                vector, k=k, filter=where  # type: ignore[arg-type]  # langchain-chroma's hint is too narrow
+                vector,
+                k=k,
+                filter=where,  # type: ignore[arg-type]  # langchain-chroma's hint is too narrow
             )
-        hits = (
-            (passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found
-        )
+        hits = ((passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found)
         return [(passage, 1 - distance / 2) for passage, distance in hits if self.is_current(passage)]
 
-    def lexical_search(
-        self, query: str, k: int, sources: frozenset[str] | None = None
-    ) -> list[tuple[Passage, float]]:
+    def lexical_search(self, query: str, k: int, sources: frozenset[str] | None = None) -> list[tuple[Passage, float]]:
         """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
         with self.lexical_lock:
             if self.lexical is None:
@@ -319,55 +295,6 @@ def stored_documents(client: ClientAPI, name: str) -> list[Document]:
     ]
 
 
-def passage_metadata(passage: Passage) -> dict[str, Any]:
-    metadata: dict[str, Any] = {
-        "source": passage.source,
-        "doc_hash": passage.doc_hash,
-        "start": passage.start,
-        "end": passage.end,
-        "paragraph": passage.paragraph,
-    }
-    if passage.page is not None:  # Chroma metadata cannot hold None
-        metadata["page"] = passage.page
-    return metadata
-
-
-def with_pages(passages: list[Passage], pages: tuple[int, ...]) -> list[Passage]:
-    """The passages with the page each one starts on, for documents that have pages."""
-    from dataclasses import replace
-
-    if not pages:
-        return passages
-    return [replace(passage, page=page_of(pages, passage.start)) for passage in passages]
-
-
-def passage_from(id_: str, text: str, metadata: Any) -> Passage:
-    return Passage(
-        id_,
-        str(metadata["source"]),
-        str(metadata["doc_hash"]),
-        int(metadata["start"]),
-        int(metadata["end"]),
-        text,
-        int(metadata["paragraph"]),
-        int(metadata["page"]) if metadata.get("page") is not None else None,
-    )
-
-
-def info_from(source: str, metadata: Any) -> DocumentInfo:
-    return DocumentInfo(
-        source=source,
-        title=str(metadata.get("title", source)),
-        sha256=str(metadata.get("sha256", "")),
-        url=str(metadata.get("url") or "") or None,
-        added_at=float(metadata.get("added_at", 0.0)),
-        passages=int(metadata.get("passages", 0)),
-        chars=int(metadata.get("chars", 0)),
-        date=str(metadata.get("date") or "") or None,
-        pages=tuple(int(part) for part in str(metadata.get("pages") or "").split(",") if part),
-    )
-
-
 class CitedSpan(Protocol):
     """What staleness needs of a citation (bot.citations.Citation has these fields), read-only."""
 
@@ -393,4 +320,3 @@ def is_stale(citation: CitedSpan, store: Store) -> bool:
         return False
     text = store.document(citation.source).text
     return text[citation.start : citation.end] != citation.text and citation.text not in text
-

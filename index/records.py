@@ -1,0 +1,78 @@
+"""How documents and passages are kept as Chroma records: their metadata, written and read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from index.documents import page_of
+from index.passages import Passage
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What `index list` shows: a document's record without its text."""
+
+    source: str
+    title: str
+    sha256: str
+    url: str | None
+    added_at: float
+    passages: int
+    chars: int
+    date: str | None = None
+    pages: tuple[int, ...] = ()  # where each page starts, for PDFs
+
+
+@dataclass(frozen=True)
+class AddResult:
+    source: str
+    status: str  # "added", "replaced" or "unchanged"
+    passages: int
+
+
+def passage_metadata(passage: Passage) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "source": passage.source,
+        "doc_hash": passage.doc_hash,
+        "start": passage.start,
+        "end": passage.end,
+        "paragraph": passage.paragraph,
+    }
+    if passage.page is not None:  # Chroma metadata cannot hold None
+        metadata["page"] = passage.page
+    return metadata
+
+
+def with_pages(passages: list[Passage], pages: tuple[int, ...]) -> list[Passage]:
+    """The passages with the page each one starts on, for documents that have pages."""
+    if not pages:
+        return passages
+    return [replace(passage, page=page_of(pages, passage.start)) for passage in passages]
+
+
+def passage_from(id_: str, text: str, metadata: Any) -> Passage:
+    return Passage(
+        id_,
+        str(metadata["source"]),
+        str(metadata["doc_hash"]),
+        int(metadata["start"]),
+        int(metadata["end"]),
+        text,
+        int(metadata["paragraph"]),
+        int(metadata["page"]) if metadata.get("page") is not None else None,
+    )
+
+
+def info_from(source: str, metadata: Any) -> DocumentInfo:
+    return DocumentInfo(
+        source=source,
+        title=str(metadata.get("title", source)),
+        sha256=str(metadata.get("sha256", "")),
+        url=str(metadata.get("url") or "") or None,
+        added_at=float(metadata.get("added_at", 0.0)),
+        passages=int(metadata.get("passages", 0)),
+        chars=int(metadata.get("chars", 0)),
+        date=str(metadata.get("date") or "") or None,
+        pages=tuple(int(part) for part in str(metadata.get("pages") or "").split(",") if part),
+    )
