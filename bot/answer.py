@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
-from bot.question import content_words, expected_kind, weights
+from bot.question import content_words, expected_kind, indirect, weights
 from bot.retrieve import Retrieval
 from index.lexical import terms
 from index.passages import Passage, sentence_spans
@@ -181,9 +181,7 @@ class ExtractiveAnswerer:
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
         speaker = full_name(self.text_of(candidate.passage), quote.speaker or who)
-        words = candidate.passage.text[
-            quote.start - candidate.passage.start : quote.end - candidate.passage.start
-        ]
+        words = candidate.passage.text[quote.start - candidate.passage.start : quote.end - candidate.passage.start]
         text = f"{speaker} {said_phrase(candidate.text)}: “{words.strip().rstrip(',')}” [1]"
         return Answer(question, text, False, (citation,))
 
@@ -194,9 +192,7 @@ class ExtractiveAnswerer:
     def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
         """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
         asked_terms = set(terms(who)) if who else set()
-        words = {
-            stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms
-        }
+        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
         weight = weights(list(words), (own for own, _ in found))
@@ -259,8 +255,7 @@ class ExtractiveAnswerer:
                 self.vectors.clear()  # bounded memory for a long-running bot over a large corpus
             vectors = self.embeddings.embed_documents(missing)
             self.vectors.update(
-                (text, np.asarray(vector, dtype=np.float32))
-                for text, vector in zip(missing, vectors, strict=True)
+                (text, np.asarray(vector, dtype=np.float32)) for text, vector in zip(missing, vectors, strict=True)
             )
         return [self.vectors[text] for text in texts]
 
@@ -290,16 +285,3 @@ def abstention(question: str, scope: str, what: str | None = None) -> Answer:
     """An answer that says the documents do not answer, and cites nothing."""
     text = f"{scope} doesn't {what}." if what else f"{scope} doesn't say {indirect(question)}."
     return Answer(question, text, True)
-
-
-INDIRECT = re.compile(
-    r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE
-)
-
-
-def indirect(question: str) -> str:
-    """ "What is the top speed of X?" -> "what the top speed of X is"; otherwise the question, quoted."""
-    match = INDIRECT.match(question.strip())
-    if not match:
-        return f"the answer to “{question.strip()}”"
-    return f"{match.group('wh').lower()} {match.group('rest')} {match.group('be').lower()}"

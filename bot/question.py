@@ -14,9 +14,7 @@ from index.lexical import terms
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
-)
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
 MEASURES = "speed|range|price|cost|weight|size|length|height|altitude|population|budget|salary|age|capacity"
 
 HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
@@ -71,3 +69,14 @@ def weights(wanted: list[str], pool: Iterable[set[str]]) -> dict[str, float]:
 def content_words(text: str) -> list[str]:
     """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
     return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
+
+
+INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)
+
+
+def indirect(question: str) -> str:
+    """ "What is the top speed of X?" -> "what the top speed of X is"; otherwise the question, quoted."""
+    match = INDIRECT.match(question.strip())
+    if not match:
+        return f"the answer to “{question.strip()}”"
+    return f"{match.group('wh').lower()} {match.group('rest')} {match.group('be').lower()}"
