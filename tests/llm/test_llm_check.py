@@ -158,3 +158,17 @@ def test_a_rewrite_is_used_only_when_it_is_a_new_question_keeping_the_follow_up(
     reply: str, expected: str | None
 ) -> None:
     assert standalone(reply, "Who runs it?", 2000) == expected
+
+
+REPLY_PIECES = st.sampled_from(["[1]", "[2, 3]", "[Passage 9]", "“", "”", '"', ". ", "\n", "Bayraktar", "told CNN",
+                                "We have not delivered", "PWNED", "[", "]", "…", "\u00a0", "[-1]", "[99999999999]"])
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=40), REPLY_PIECES), max_size=40))
+def test_any_reply_is_parsed_in_bounded_time_without_an_exception(pieces: list[str]) -> None:
+    """Fuzzing the parser: arbitrary text and marker fragments never raise, and every citation stays exact."""
+    reply = "".join(pieces)
+    checked = run(reply, *PASSAGES[:4])
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", checked.text)} <= {c.n for c in checked.citations}
