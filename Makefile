@@ -10,27 +10,32 @@ $(BIN)/citebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# torch first, pinned: the CPU build; an unpinned torch would pull a 5 GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(BIN)/citebot
+
+# the test extra: pytest, and the real servers the tests start (llama.cpp builds in about 5 minutes, once)
+$(VENV)/.test-extra: $(BIN)/citebot
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.test-extra
 
 setup: $(BIN)/citebot
 
 demo: setup
 	$(BIN)/citebot ask "$(QUESTION)"
 
-test: setup
+test: $(VENV)/.test-extra
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: $(VENV)/.test-extra
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-fix: setup
+fix: $(VENV)/.test-extra
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup
+bench: $(VENV)/.test-extra
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
