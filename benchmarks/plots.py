@@ -42,6 +42,7 @@ def scale_plot(plt: Any) -> None:
         ylabel="passages per CPU second",
         title="Ingest vs the model alone",
     )
+    right.set_ylim(bottom=0)
     for axis in (left, right):
         axis.legend()
         axis.grid(alpha=0.3)

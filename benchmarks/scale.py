@@ -164,15 +164,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--server", action="store_true")
+    parser.add_argument("--replay", action="store_true", help="Embedded, with the recorded vectors.")
     parser.add_argument("--keep", type=Path, help="Keep the index here instead of a temporary folder.")
     args = parser.parse_args()
     from bot.core import build
     from index.embeddings import LocalEmbeddings
 
-    mode = "server" if args.server else "embedded"
+    replay = args.server or args.replay
+    mode = "server" if args.server else "embedded-replay" if args.replay else "embedded"
     vectors_file = SCRATCH / "vectors-python-docs.npz"
     model = LocalEmbeddings()
-    embeddings = Recording(model, load_vectors(vectors_file) if args.server else None)
+    embeddings = Recording(model, load_vectors(vectors_file) if replay else None)
     folder = args.keep or Path(tempfile.mkdtemp(prefix=f"citebot-scale-{mode}-"))
     server, url = start_server(folder / "server") if args.server else (None, None)
     try:
@@ -181,12 +183,12 @@ def main() -> None:
             embeddings,
             answerer="extractive",
         )
-        rows = grow(bot, embeddings, model, args.sizes, folder, server)
+        rows = grow(bot, embeddings, model, args.sizes, folder, server, mode)
     finally:
         if server is not None:
             server.terminate()
             server.wait()
-        if not args.server:
+        if not replay:
             save_vectors(vectors_file, embeddings.known)
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -194,8 +196,9 @@ def main() -> None:
     print(report(mode, rows))
 
 
-def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, server: Any) -> list[Any]:
+def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, server: Any, mode: str) -> list[Any]:
     """Add distractors up to each size; measure after each step."""
+    replayed = mode != "embedded"
     from index.passages import make_passages
 
     documents, used, have, rows = distractors(), 0, bot.store.passage_count(), []
@@ -207,7 +210,7 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
         for document in chosen:
             bot.store.add(document)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        bare, bare_cpu = bare_throughput(model, texts) if server is None else (None, None)
+        bare, bare_cpu = (None, None) if replayed else bare_throughput(model, texts)
         bot.store.lexical_search("warm", 1)  # builds and saves the lexical index (timed below)
         row = {
             "passages": bot.store.passage_count(),
@@ -225,20 +228,15 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
         }
         rows.append(row)
         # saved after every size: a long run may be cut short
-        save(f"scale-{mode_name(server)}", {"machine": machine(), "rows": rows})
-        if server is None:
+        save(f"scale-{mode}", {"machine": machine(), "rows": rows})
+        if not replayed:
             save_vectors(SCRATCH / "vectors-python-docs.npz", embeddings.known)
         print(
-            f"{mode_name(server)} {row['passages']} passages: {row['ingest_per_s']:.1f}/s ingest, "
-            f"query {row['latency']} ms",
+            f"{mode} {row['passages']} passages: {row['ingest_per_s']:.1f}/s ingest, query {row['latency']} ms",
             flush=True,
         )
         have = target
     return rows
-
-
-def mode_name(server: Any) -> str:
-    return "server" if server is not None else "embedded"
 
 
 def load_vectors(path: Path) -> dict[str, list[float]]:

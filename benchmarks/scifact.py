@@ -50,12 +50,12 @@ def convex(dense: Scored, lexical: Scored, alpha: float) -> Scored:
 
 
 def variants(dense: Scored, lexical: Scored) -> dict[str, Scored]:
-    out = {"dense": dense, "bm25": lexical, "rrf k=60 (today)": rrf([dense, lexical], [1, 1])}
+    out = {"dense": dense, "bm25": lexical, "rrf k=60 (citebot before)": rrf([dense, lexical], [1, 1])}
     for k in (10, 30):
         out[f"rrf k={k}"] = rrf([dense, lexical], [1, 1], k)
     for w in (0.7, 1.5):
         out[f"rrf k=60 dense x{w}"] = rrf([dense, lexical], [w, 1])
-    for alpha in (0.3, 0.4, 0.5, 0.6, 0.7):
+    for alpha in (0.3, 0.4, 0.5, 0.6, 0.7):  # 0.5 is citebot's fusion now
         out[f"min-max alpha={alpha}"] = convex(dense, lexical, alpha)
     return out
 
