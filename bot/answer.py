@@ -94,7 +94,7 @@ class Candidate:
 
 
 MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
-PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.68, 0.35
+PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.64, 0.35
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
 SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
