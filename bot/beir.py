@@ -47,9 +47,7 @@ def corpus_files(folder: Path) -> list[Path]:
 
 
 def read_jsonl(paths: Iterable[Path]) -> list[dict[str, object]]:
-    return [
-        json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line
-    ]
+    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def corpus_document(entry: dict[str, object]) -> Document:
@@ -75,20 +73,14 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
 def load(folder: Path, split: str) -> Benchmark:
     """The corpus, the split's queries (those with judgements) and its judgements."""
     qrels = read_qrels(folder / "qrels" / f"{split}.tsv")
-    queries = {
-        str(q["_id"]): str(q["text"])
-        for q in read_jsonl([folder / "queries.jsonl"])
-        if str(q["_id"]) in qrels
-    }
+    queries = {str(q["_id"]): str(q["text"]) for q in read_jsonl([folder / "queries.jsonl"]) if str(q["_id"]) in qrels}
     corpus = [corpus_document(entry) for entry in read_jsonl(corpus_files(folder))]
     return Benchmark(corpus, queries, qrels)
 
 
 def missing(store: Store, corpus: list[Document]) -> list[Document]:
     """Documents not yet indexed in this version: a rerun embeds nothing."""
-    return [
-        doc for doc in corpus if (info := store.catalog.get(doc.source)) is None or info.sha256 != doc.sha256
-    ]
+    return [doc for doc in corpus if (info := store.catalog.get(doc.source)) is None or info.sha256 != doc.sha256]
 
 
 def index_corpus(store: Store, corpus: list[Document], progress: Progress | None = None) -> int:
@@ -128,9 +120,7 @@ def by_document(hits: Iterable[tuple[Passage, float]], depth: int = RUN_DEPTH) -
     return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:depth]
 
 
-def rank_all(
-    store: Store, queries: dict[str, str], vectors: list[list[float]]
-) -> dict[str, dict[str, Ranking]]:
+def rank_all(store: Store, queries: dict[str, str], vectors: list[list[float]]) -> dict[str, dict[str, Ranking]]:
     """For each method (citebot, dense, bm25): query id -> the ranked documents."""
     runs: dict[str, dict[str, Ranking]] = {"citebot": {}, "dense": {}, "bm25": {}}
     for (qid, text), vector in zip(queries.items(), vectors, strict=True):
@@ -151,9 +141,7 @@ def rank(store: Store, queries: dict[str, str], embeddings: Embeddings) -> dict[
 
 def ndcg(ranking: Ranking, relevant: dict[str, int], k: int = 10) -> float:
     """Normalised discounted cumulative gain at k, graded gains, log2(rank + 1) discount."""
-    gain = sum(
-        relevant.get(doc, 0) / math.log2(rank + 1) for rank, (doc, _) in enumerate(ranking[:k], start=1)
-    )
+    gain = sum(relevant.get(doc, 0) / math.log2(rank + 1) for rank, (doc, _) in enumerate(ranking[:k], start=1))
     ideal = sorted((g for g in relevant.values() if g > 0), reverse=True)[:k]
     best = sum(g / math.log2(rank + 1) for rank, g in enumerate(ideal, start=1))
     return gain / best if best else 0.0

@@ -46,10 +46,7 @@ def make_folder(root: Path, split: str = "test") -> Path:
 def test_load_joins_parts_and_keeps_judged_queries(tmp_path: Path) -> None:
     data = beir.load(make_folder(tmp_path), "test")
     assert [doc.source for doc in data.corpus] == ["d1", "d2", "d3", "d4", "d5"]
-    assert (
-        data.corpus[0].text
-        == "Coffee and sleep\n\nCaffeine taken late in the day delays sleep onset in adults."
-    )
+    assert data.corpus[0].text == "Coffee and sleep\n\nCaffeine taken late in the day delays sleep onset in adults."
     assert data.corpus[4].text.startswith("Honeybees")
     assert set(data.queries) == {"q1", "q2", "q3"}
     assert data.qrels["q2"] == {"d4": 1}
