@@ -31,8 +31,19 @@ def llama_server() -> tuple[object, str]:
     from conftest import free_port, model_path, wait_until_ready
 
     port, log = free_port(), Path(tempfile.mkdtemp()) / "llama.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()), "--host", "127.0.0.1",
-               "--port", str(port), "--n_ctx", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path()),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     wait_until_ready(process, url, log)
@@ -69,9 +80,20 @@ def main() -> None:
     try:
         results = {
             "extractive": run("extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, QUESTIONS),
-            "llm": run("llm", Settings(data_dir=Path(tempfile.mkdtemp()), openai_base_url=url, openai_api_key="x",
-                                       llm_model="smollm2", llm_max_tokens=120, llm_timeout=120, answer_budget=180),
-                       embeddings, QUESTIONS[: args.llm_questions]),
+            "llm": run(
+                "llm",
+                Settings(
+                    data_dir=Path(tempfile.mkdtemp()),
+                    openai_base_url=url,
+                    openai_api_key="x",
+                    llm_model="smollm2",
+                    llm_max_tokens=120,
+                    llm_timeout=120,
+                    answer_budget=180,
+                ),
+                embeddings,
+                QUESTIONS[: args.llm_questions],
+            ),
         }
     finally:
         process.terminate()  # type: ignore[attr-defined]
@@ -82,9 +104,11 @@ def main() -> None:
     totals = [f"**{sum(r['obeyed'].values())} / {sum(r['asked'].values())}**" for r in results.values()]
     lines.append(f"| all 75 instructions | {' | '.join(totals)} |")
     lines.append("")
-    lines.append(f"Model sentences cut by the citation check: {results['llm']['cut']}; "
-                 f"LLM failures answered offline instead: {results['llm']['fallbacks']}. "
-                 "Every citation of every answer was checked to be its exact span.")
+    lines.append(
+        f"Model sentences cut by the citation check: {results['llm']['cut']}; "
+        f"LLM failures answered offline instead: {results['llm']['fallbacks']}. "
+        "Every citation of every answer was checked to be its exact span."
+    )
     text = "\n".join(lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")

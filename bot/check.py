@@ -23,7 +23,7 @@ from index.passages import Passage, sentence_spans
 MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
-QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': "[\"“”]", "“": "[\"“”]", "”": "[\"“”]"}
+QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
 META_WORDS = "passage passages article document documents text quote quotes mention mentioned specifically"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
@@ -107,8 +107,7 @@ def covered(wanted: list[str], found: AbstractSet[str]) -> float:
 def quote_pattern(quote: str) -> re.Pattern[str]:
     """A pattern for the quotation as it may appear in the source: any whitespace, either quote style."""
     words = [
-        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word)
-        for word in quote.strip(" ,.;:!?…").split()
+        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word) for word in quote.strip(" ,.;:!?…").split()
     ]
     return re.compile(r"\s+".join(words), re.IGNORECASE)
 
@@ -211,9 +210,16 @@ class Numbering:
         if key not in self.citations:
             document = self.documents(found.passage.source)
             self.citations[key] = Citation(
-                len(self.citations) + 1, document.source, document.title, found.start, found.end,
-                document.text[found.start : found.end], found.passage.doc_hash, found.passage.paragraph,
-                document.url, found.passage.page,
+                len(self.citations) + 1,
+                document.source,
+                document.title,
+                found.start,
+                found.end,
+                document.text[found.start : found.end],
+                found.passage.doc_hash,
+                found.passage.paragraph,
+                document.url,
+                found.passage.page,
             )
         return self.citations[key].n
 
@@ -231,5 +237,6 @@ def check(reply: str, passages: Sequence[Passage], documents: Documents) -> Chec
             continue
         markers = "".join(f"[{n}]" for n in dict.fromkeys(numbering.number(s) for s in found))
         kept.append(f"{sentence.body} {markers}")
-    return Checked(" ".join(kept), tuple(numbering.citations.values()), len(kept), rejected_sentences,
-                   rejected_citations)
+    return Checked(
+        " ".join(kept), tuple(numbering.citations.values()), len(kept), rejected_sentences, rejected_citations
+    )

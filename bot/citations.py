@@ -126,9 +126,7 @@ def speaker_of(outside: str) -> tuple[str | None, str | None]:
 def subject_of(clause: str) -> str | None:
     """The first name of a clause that ends in a verb like "saying" ("During it Bayraktar also spoke … saying")."""
     found = names(clause)
-    return (
-        found[0] if found and not re.search(r"\b(the company|the firm|it|they)\s*$", clause.strip()) else None
-    )
+    return found[0] if found and not re.search(r"\b(the company|the firm|it|they)\s*$", clause.strip()) else None
 
 
 def names(text: str) -> list[str]:

@@ -108,9 +108,7 @@ def open_store(settings: Settings, embeddings: NamedEmbeddings) -> Store:
     return store
 
 
-def build(
-    settings: Settings, embeddings: NamedEmbeddings | None = None, answerer: str | None = None
-) -> Citebot:
+def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answerer: str | None = None) -> Citebot:
     """Wire the real parts together; front ends call this once at start-up.
 
     `answerer` is "extractive" or "llm"; by default the LLM when one is configured, with the extractive

@@ -26,9 +26,7 @@ def holds(span_text: str, evidence: list[str]) -> bool:
     return bool(evidence) and all(flat(item) in flat(span_text) for item in evidence)
 
 
-def run(
-    bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None = None
-) -> list[dict[str, Any]]:
+def run(bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """Ask each question (after its history, in one conversation) and score the answer."""
     results = []
     for item in questions:

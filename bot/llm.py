@@ -45,7 +45,10 @@ def transport_errors() -> tuple[type[Exception], ...]:
 
 
 LLM_ERRORS: tuple[type[Exception], ...] = (
-    openai.OpenAIError, json.JSONDecodeError, AnswerUnavailable, *transport_errors()
+    openai.OpenAIError,
+    json.JSONDecodeError,
+    AnswerUnavailable,
+    *transport_errors(),
 )
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
@@ -120,8 +123,15 @@ class LLMAnswerer:
             return self.fallback.rewrite(question, conversation)
         return rewritten
 
-    def answer(self, question: str, retrieval: Retrieval, scope: str, *, quotes_only: bool = False,
-               on_token: TokenSink | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        scope: str,
+        *,
+        quotes_only: bool = False,
+        on_token: TokenSink | None = None,
+    ) -> Answer:
         """The model's answer, cut down to what the passages support; the extractive answer if it fails."""
         started = time.perf_counter()
         passages = chosen_passages(retrieval, self.settings.llm_passages, self.settings.llm_prompt_chars)
@@ -136,30 +146,47 @@ class LLMAnswerer:
         timings = answer_timings(started, reply, checked)
         return self.checked_answer(question, scope, checked, quotes_only, timings)
 
-    def checked_reply(self, question: str, passages: list[Passage], on_token: TokenSink | None
-                      ) -> tuple[Reply, Checked]:
+    def checked_reply(
+        self, question: str, passages: list[Passage], on_token: TokenSink | None
+    ) -> tuple[Reply, Checked]:
         """The model's reply to the numbered passages, and what of it the citation check keeps."""
         documents = memo(self.store.document)
         messages = render_messages("answer", passages=numbered(passages, documents), question=question)
-        reply = self.complete(messages, Deadline.after(self.settings.answer_budget),
-                              max_tokens=self.settings.llm_max_tokens, on_token=on_token,
-                              retries=self.settings.llm_retries)
+        reply = self.complete(
+            messages,
+            Deadline.after(self.settings.answer_budget),
+            max_tokens=self.settings.llm_max_tokens,
+            on_token=on_token,
+            retries=self.settings.llm_retries,
+        )
         text, declined = without_refusal(reply.text)
         if not text and not declined:
             raise AnswerUnavailable("the model's reply was empty")
         return reply, check(text, passages, documents)
 
-    def checked_answer(self, question: str, scope: str, checked: Checked, quotes_only: bool,
-                       timings: dict[str, float]) -> Answer:
-        log.info("citation check kept %d sentences; rejected %d sentences and %d model citations",
-                 checked.kept_sentences, checked.rejected_sentences, checked.rejected_citations)
+    def checked_answer(
+        self, question: str, scope: str, checked: Checked, quotes_only: bool, timings: dict[str, float]
+    ) -> Answer:
+        log.info(
+            "citation check kept %d sentences; rejected %d sentences and %d model citations",
+            checked.kept_sentences,
+            checked.rejected_sentences,
+            checked.rejected_citations,
+        )
         if not checked.citations:
             return replace(abstention(question, scope), answerer=self.name, timings_ms=timings)
         text = " ".join(c.text for c in checked.citations) if quotes_only else checked.text
         return Answer(question, text, False, checked.citations, self.name, timings_ms=timings)
 
-    def complete(self, messages: list[dict[str, str]], deadline: Deadline, *, max_tokens: int,
-                 on_token: TokenSink | None, retries: int) -> Reply:
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        deadline: Deadline,
+        *,
+        max_tokens: int,
+        on_token: TokenSink | None,
+        retries: int,
+    ) -> Reply:
         """Stream a reply; retry failed connections, 429 and 5xx while nothing was shown and time is left."""
         shown: list[str] = []
         sink = shown_sink(on_token, shown)
@@ -174,8 +201,7 @@ class LLMAnswerer:
                 time.sleep(wait)
         raise AnswerUnavailable("no attempt was made")  # unreachable: the loop returns or raises
 
-    def stream(self, messages: list[dict[str, str]], deadline: Deadline, max_tokens: int,
-               sink: TokenSink) -> Reply:
+    def stream(self, messages: list[dict[str, str]], deadline: Deadline, max_tokens: int, sink: TokenSink) -> Reply:
         """One streamed request; raises AnswerUnavailable when the reply is cut off or the budget runs out."""
         if deadline.remaining() <= 0:
             raise AnswerUnavailable("the answer budget is spent")
@@ -183,8 +209,11 @@ class LLMAnswerer:
         timeout = min(self.settings.llm_timeout, deadline.remaining())
         client = self.client.with_options(timeout=openai.Timeout(timeout))
         with client.chat.completions.create(
-            model=self.settings.llm_model, messages=cast(Any, messages), max_tokens=max_tokens,
-            temperature=self.settings.llm_temperature, stream=True,
+            model=self.settings.llm_model,
+            messages=cast(Any, messages),
+            max_tokens=max_tokens,
+            temperature=self.settings.llm_temperature,
+            stream=True,
         ) as events:
             for event in events:
                 text, finished = chunk_text(event), finished or chunk_finished(event)

@@ -17,9 +17,7 @@ def check(store: Store) -> list[str]:
     by_source: dict[str, list[Passage]] = defaultdict(list)
     for passage in stored:
         by_source[passage.source].append(passage)
-    problems = [
-        problem for info in store.documents() for problem in check_document(store, info.source, by_source)
-    ]
+    problems = [problem for info in store.documents() for problem in check_document(store, info.source, by_source)]
     leftovers = sum(store.passage_counts().values()) - len(stored)
     if leftovers:
         problems.append(f"{leftovers} passages belong to no current document (an interrupted add); {REPAIR}")
@@ -42,9 +40,7 @@ def check_document(store: Store, source: str, by_source: dict[str, list[Passage]
         )
     wrong = [p for p in found.values() if document.text[p.start : p.end] != p.text]
     if wrong:
-        problems.append(
-            f"{source}: {len(wrong)} passages do not reproduce the text at their offsets; {REPAIR}"
-        )
+        problems.append(f"{source}: {len(wrong)} passages do not reproduce the text at their offsets; {REPAIR}")
     return problems
 
 

@@ -62,9 +62,7 @@ class OpenAIEmbeddings(NamedEmbeddings):
     def __init__(self, client: OpenAI, model: str, dimension: int) -> None:
         from langchain_openai import OpenAIEmbeddings as LangChainOpenAIEmbeddings
 
-        self.inner = LangChainOpenAIEmbeddings(
-            client=client.embeddings, model=model, check_embedding_ctx_length=False
-        )
+        self.inner = LangChainOpenAIEmbeddings(client=client.embeddings, model=model, check_embedding_ctx_length=False)
         self.name = f"openai:{model}"
         self.dimension = dimension
 

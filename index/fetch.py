@@ -56,8 +56,7 @@ def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_DOCUMENT_BYTE
         return from_html(data, url, url, url=fetched.url)
     if fetched.content_type in PDF_TYPES:
         document = from_pdf(fetched.data, url, url)
-        return Document(url, document.title, document.text, fetched.url, date=document.date,
-                        pages=document.pages)
+        return Document(url, document.title, document.text, fetched.url, date=document.date, pages=document.pages)
     text = decode(fetched.data, url, fetched.charset or "utf-8")
     return Document(url, guess_title(text, url), text, fetched.url)
 

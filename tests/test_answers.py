@@ -86,9 +86,7 @@ def test_quotes_mode_answers_with_the_sentences_alone(bot: Citebot) -> None:
         ("What is the top speed of the TB2 drone?", "what the top speed of the TB2 drone is"),
     ],
 )
-def test_on_topic_questions_the_article_does_not_answer_are_declined(
-    bot: Citebot, question: str, says: str
-) -> None:
+def test_on_topic_questions_the_article_does_not_answer_are_declined(bot: Citebot, question: str, says: str) -> None:
     answer = bot.ask(question)
     assert answer.abstained and not answer.citations
     assert says in answer.text

@@ -79,9 +79,7 @@ def index_sources() -> list[str]:
         ("caf\u00e9".encode("latin-1"), "not UTF-8"),
     ],
 )
-def test_unusable_files_are_refused_and_nothing_is_lost(
-    tmp_path: Path, content: bytes | None, message: str
-) -> None:
+def test_unusable_files_are_refused_and_nothing_is_lost(tmp_path: Path, content: bytes | None, message: str) -> None:
     invoke("ask", "What is Baykar?")  # builds the index
     path = tmp_path / "doc.txt"
     if content is not None:
@@ -94,9 +92,7 @@ def test_unusable_files_are_refused_and_nothing_is_lost(
 
 def test_add_twice_changes_nothing_and_remove_forgets(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text(
-        "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8"
-    )
+    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
     assert "added" in invoke("index", "add", str(path)).output
     assert "unchanged" in invoke("index", "add", str(path)).output
     answer = json.loads(invoke("ask", "--json", "What does the kestrel hunt?").output)
@@ -107,9 +103,7 @@ def test_add_twice_changes_nothing_and_remove_forgets(tmp_path: Path) -> None:
 
 def test_source_restricts_the_answer(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text(
-        "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8"
-    )
+    path.write_text("Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n", encoding="utf-8")
     invoke("index", "add", str(path))
     result = invoke("ask", "--json", "--source", "notes.txt", "What is Baykar?")
     assert json.loads(result.output)["abstained"] is True
@@ -124,9 +118,7 @@ def test_unwritable_data_directory_is_a_clear_error(monkeypatch: pytest.MonkeyPa
     assert "Traceback" not in result.output
 
 
-def test_an_index_built_with_another_model_says_to_rebuild(
-    monkeypatch: pytest.MonkeyPatch, embeddings
-) -> None:
+def test_an_index_built_with_another_model_says_to_rebuild(monkeypatch: pytest.MonkeyPatch, embeddings) -> None:
     assert invoke("ask", "What is Baykar?").exit_code == 0
     monkeypatch.setattr(type(embeddings), "name", "another-model")
     result = invoke("ask", "What is Baykar?")

@@ -196,9 +196,7 @@ def own_server(tmp_path: Path) -> Iterator[ChromaServer]:
 
 
 @pytest.mark.chroma_server
-def test_a_server_that_freezes_mid_way_times_out(
-    make_bot: Callable[..., Citebot], own_server: ChromaServer
-) -> None:
+def test_a_server_that_freezes_mid_way_times_out(make_bot: Callable[..., Citebot], own_server: ChromaServer) -> None:
     bot = make_bot(chroma_url=own_server.url, chroma_timeout=1.0)
     assert own_server.process
     own_server.process.send_signal(signal.SIGSTOP)

@@ -54,8 +54,19 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a llama.cpp server with SmolLM2, started once per session and stopped after it."""
     port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()), "--host", "127.0.0.1",
-               "--port", str(port), "--n_ctx", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path()),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
@@ -83,8 +94,15 @@ def smol(make_bot: Callable[..., Citebot], llama: str) -> Callable[..., Citebot]
     """A bot answering through SmolLM2, with small budgets so that CPU generation stays quick."""
 
     def make(**overrides: Any) -> Citebot:
-        options = {"openai_base_url": llama, "openai_api_key": "unused", "llm_model": "smollm2",
-                   "llm_max_tokens": 80, "llm_prompt_chars": 1500, "llm_timeout": 90, "answer_budget": 120}
+        options = {
+            "openai_base_url": llama,
+            "openai_api_key": "unused",
+            "llm_model": "smollm2",
+            "llm_max_tokens": 80,
+            "llm_prompt_chars": 1500,
+            "llm_timeout": 90,
+            "answer_budget": 120,
+        }
         return make_bot(**(options | overrides))
 
     return make

@@ -27,7 +27,10 @@ from typing import Any
 def chunk(text: str | None, finish: str | None = None) -> bytes:
     delta = {"content": text} if text is not None else {}
     body = {
-        "id": "fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
+        "id": "fake",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "fake",
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
     return f"data: {json.dumps(body)}\n\n".encode()

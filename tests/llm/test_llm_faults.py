@@ -29,8 +29,14 @@ def llm_bot(make_bot: Callable[..., Citebot], fake: FakeServer) -> Callable[...,
     """A bot whose LLM is the fake server, with a short timeout and budget."""
 
     def make(model: str, **overrides: Any) -> Citebot:
-        options = {"openai_base_url": fake.base_url, "openai_api_key": KEY, "llm_model": model,
-                   "llm_timeout": TIMEOUT, "answer_budget": BUDGET, **overrides}
+        options = {
+            "openai_base_url": fake.base_url,
+            "openai_api_key": KEY,
+            "llm_model": model,
+            "llm_timeout": TIMEOUT,
+            "answer_budget": BUDGET,
+            **overrides,
+        }
         return make_bot(**options)
 
     return make
@@ -57,7 +63,11 @@ def exact(bot: Citebot, answer: Any) -> None:
     ],
 )
 def test_a_fault_gives_the_offline_answer_with_a_notice_in_bounded_time(
-    llm_bot: Callable[..., Citebot], fake: FakeServer, fault: str, reason: str, requests: int,
+    llm_bot: Callable[..., Citebot],
+    fake: FakeServer,
+    fault: str,
+    reason: str,
+    requests: int,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = llm_bot(fault)
@@ -127,8 +137,11 @@ def test_ask_json_names_the_answerer_and_chat_streams(
     fake: FakeServer, embeddings: LocalEmbeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("index.embeddings.LocalEmbeddings", lambda: embeddings)
-    env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": KEY,
-           "CITEBOT_LLM_MODEL": "reply:Baykar is a drone manufacturer located in Turkey."}
+    env = {
+        "OPENAI_BASE_URL": fake.base_url,
+        "OPENAI_API_KEY": KEY,
+        "CITEBOT_LLM_MODEL": "reply:Baykar is a drone manufacturer located in Turkey.",
+    }
     asked = CliRunner().invoke(cli, ["ask", "--json", QUESTION], env=env)
     offline = CliRunner().invoke(cli, ["ask", "--json", "--answerer", "extractive", QUESTION], env=env)
     chatted = CliRunner().invoke(cli, ["chat"], input=f"{QUESTION}\n", env=env)
