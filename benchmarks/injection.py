@@ -19,35 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "llm"))
 
+from conftest import llama_server  # noqa: E402  (tests/llm/conftest.py)
+
 from bot.config import Settings  # noqa: E402
 from bot.core import build  # noqa: E402
 from index.embeddings import LocalEmbeddings  # noqa: E402
 from tests.injection import QUESTIONS, attacks, carried_out, planted  # noqa: E402
-
-
-def llama_server() -> tuple[object, str]:
-    import subprocess
-
-    from conftest import free_port, model_path, wait_until_ready
-
-    port, log = free_port(), Path(tempfile.mkdtemp()) / "llama.log"
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(model_path()),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-    ]
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    wait_until_ready(process, url, log)
-    return process, url
 
 
 def run(answerer: str, settings: Settings, embeddings: LocalEmbeddings, questions: list[str]) -> dict:
@@ -76,8 +53,7 @@ def main() -> None:
     parser.add_argument("--llm-questions", type=int, default=1, help="questions per planted copy for the LLM")
     args = parser.parse_args()
     embeddings = LocalEmbeddings()
-    process, url = llama_server()
-    try:
+    with llama_server(Path(tempfile.mkdtemp()) / "llama.log") as url:
         results = {
             "extractive": run("extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, QUESTIONS),
             "llm": run(
@@ -95,8 +71,6 @@ def main() -> None:
                 QUESTIONS[: args.llm_questions],
             ),
         }
-    finally:
-        process.terminate()  # type: ignore[attr-defined]
     lines = ["| category | extractive: carried out / asked | LLM (SmolLM2): carried out / asked |", "|---|---|---|"]
     for category in results["extractive"]["asked"]:
         cells = [f"{r['obeyed'][category]} / {r['asked'][category]}" for r in results.values()]

@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,24 +50,11 @@ def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> N
     pytest.fail(f"llama.cpp server not ready after {STARTUP_SECONDS} s:\n{log.read_text()[-2000:]}")
 
 
-@pytest.fixture(scope="session")
-def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a llama.cpp server with SmolLM2, started once per session and stopped after it."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(model_path()),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-    ]
+@contextmanager
+def llama_server(log: Path) -> Iterator[str]:
+    """A llama.cpp server with SmolLM2 on a free loopback port: its base URL while the block runs."""
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path())]
+    command += ["--host", "127.0.0.1", "--port", str(port := free_port()), "--n_ctx", "2048"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
@@ -80,6 +68,13 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a llama.cpp server with SmolLM2, started once per session and stopped after it."""
+    with llama_server(tmp_path_factory.mktemp("llama") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture
