@@ -257,11 +257,12 @@ class Store:
         """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
         with self.lexical_lock:
             if self.lexical is None:
-                from index.lexical import lexical_folder, load_or_build
+                from index.lexical import lexical_folder, load_or_build, stored_passages
 
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
                 folder = lexical_folder(self.client, self.where)
-                self.lexical = load_or_build(folder, versions, self.current_passages)
+                passages = lambda: stored_passages(self.passage_collection, self.where, self.is_current)  # noqa: E731
+                self.lexical = load_or_build(folder, versions, passages)
             lexical = self.lexical
         hits = lexical.search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
