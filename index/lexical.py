@@ -103,25 +103,6 @@ class LexicalIndex:
         ]
 
 
-PAGE = 5000  # records per Chroma get(): one get() of every passage fails past ~32k (SQLite's variable limit)
-
-
-def stored_passages(collection: Any, where: str, keep: Callable[[Passage], bool]) -> list[Passage]:
-    """The passage records of a Chroma collection that `keep` accepts, read a page at a time."""
-    from index.chroma import chroma_errors
-    from index.records import passage_from
-
-    found: list[Passage] = []
-    for offset in range(0, 1 << 62, PAGE):
-        with chroma_errors(where):
-            records = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
-        rows = zip(records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True)
-        found += [passage for passage in (passage_from(i, text or "", meta) for i, text, meta in rows) if keep(passage)]
-        if len(records["ids"]) < PAGE:
-            break
-    return found
-
-
 def stamp(versions: Iterable[tuple[str, str]]) -> str:
     """Names one set of document versions (source, sha256): any add, change or removal changes it."""
     digest = hashlib.sha256()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from index.chroma import chroma_errors
 from index.documents import page_of
 from index.passages import Passage
 
@@ -76,3 +78,19 @@ def info_from(source: str, metadata: Any) -> DocumentInfo:
         date=str(metadata.get("date") or "") or None,
         pages=tuple(int(part) for part in str(metadata.get("pages") or "").split(",") if part),
     )
+
+
+PAGE = 5000  # records per Chroma get(): one get() of every passage fails past ~32k (SQLite's variable limit)
+
+
+def stored_passages(collection: Any, where: str, keep: Callable[[Passage], bool]) -> list[Passage]:
+    """The passage records of a Chroma collection that `keep` accepts, read a page at a time."""
+    found: list[Passage] = []
+    for offset in range(0, 1 << 62, PAGE):
+        with chroma_errors(where):
+            records = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        rows = zip(records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True)
+        found += [passage for passage in (passage_from(i, text or "", meta) for i, text, meta in rows) if keep(passage)]
+        if len(records["ids"]) < PAGE:
+            break
+    return found

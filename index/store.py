@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,7 +23,15 @@ from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
 from index.lexical import LexicalIndex
 from index.passages import Passage, make_passages
-from index.records import AddResult, DocumentInfo, info_from, passage_from, passage_metadata, with_pages
+from index.records import (
+    AddResult,
+    DocumentInfo,
+    info_from,
+    passage_from,
+    passage_metadata,
+    stored_passages,
+    with_pages,
+)
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -198,14 +207,8 @@ class Store:
         Only with no other writer at work: its passages wait, uncommitted, for their record."""
         self.catalog = self.read_catalog()
         self.lexical = None
-        with chroma_errors(self.where):
-            records = self.passage_collection.get(include=["metadatas"])
-        stale = [
-            id_
-            for id_, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
-            if not metadata
-            or getattr(self.catalog.get(str(metadata.get("source"))), "sha256", None) != metadata.get("doc_hash")
-        ]
+        leftovers = stored_passages(self.passage_collection, self.where, lambda p: not self.is_current(p))
+        stale = [passage.id for passage in leftovers]
         for start in range(0, len(stale), 5000):
             with chroma_errors(self.where):
                 self.passage_collection.delete(ids=stale[start : start + 5000])
@@ -214,13 +217,7 @@ class Store:
     def passage_counts(self) -> dict[str, int]:
         """Stored passages per source, current or not: equal to the catalog's counts when nothing is left
         over from an interrupted write."""
-        with chroma_errors(self.where):
-            records = self.passage_collection.get(include=["metadatas"])
-        counts: dict[str, int] = {}
-        for metadata in records["metadatas"] or []:
-            source = str((metadata or {}).get("source"))
-            counts[source] = counts.get(source, 0) + 1
-        return counts
+        return dict(Counter(p.source for p in stored_passages(self.passage_collection, self.where, lambda _: True)))
 
     def is_current(self, passage: Passage) -> bool:
         info = self.catalog.get(passage.source)
@@ -228,15 +225,7 @@ class Store:
 
     def current_passages(self) -> list[Passage]:
         """Every passage of every current document version."""
-        with chroma_errors(self.where):
-            records = self.passage_collection.get(include=["documents", "metadatas"])
-        passages = (
-            passage_from(id_, text or "", metadata)
-            for id_, text, metadata in zip(
-                records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
-            )
-        )
-        return [passage for passage in passages if self.is_current(passage)]
+        return stored_passages(self.passage_collection, self.where, self.is_current)
 
     def dense_search(
         self, vector: list[float], k: int, sources: frozenset[str] | None = None
@@ -257,12 +246,11 @@ class Store:
         """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
         with self.lexical_lock:
             if self.lexical is None:
-                from index.lexical import lexical_folder, load_or_build, stored_passages
+                from index.lexical import lexical_folder, load_or_build
 
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
                 folder = lexical_folder(self.client, self.where)
-                passages = lambda: stored_passages(self.passage_collection, self.where, self.is_current)  # noqa: E731
-                self.lexical = load_or_build(folder, versions, passages)
+                self.lexical = load_or_build(folder, versions, self.current_passages)
             lexical = self.lexical
         hits = lexical.search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]

@@ -143,14 +143,15 @@ def test_lexical_index_is_saved_once_and_loaded_at_the_next_start(make_bot: Any,
     assert hits and "Baykar" in hits[0][0].text
 
 
-def test_lexical_index_reads_chroma_a_page_at_a_time(make_bot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passages_are_read_from_chroma_a_page_at_a_time(make_bot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """One get() of every passage fails past ~32k records (SQLite's variable limit); pages of PAGE do not."""
-    from index import lexical
+    from index import records
 
-    monkeypatch.setattr(lexical, "PAGE", 3)
+    monkeypatch.setattr(records, "PAGE", 3)
     bot = make_bot()
     assert bot.store.lexical_search("Baykar drone", 3)
     assert bot.store.lexical is not None
     passages = bot.store.lexical.passages
     assert len(passages) == bot.store.passage_count() > 3
     assert len({passage.id for passage in passages}) == len(passages)
+    assert bot.store.passage_counts() == {source: info.passages for source, info in bot.store.catalog.items()}
