@@ -107,7 +107,8 @@ def cli_env(backend: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[st
 def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
     cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = write_corpus(tmp_path / "corpus", count=max(20, KILLS * 5))
+    # large enough that the kills land before the command finishes, even when commits come fast
+    corpus = write_corpus(tmp_path / "corpus", count=max(60, KILLS * 20))
     files = {document.source: document.text for document in collect([str(corpus)]).documents}
     command = [str(CITEBOT), "index", "add", str(corpus)]
     monkeypatch.setenv("PYTHONUNBUFFERED", "1")  # each result line as it is printed: kills land where meant
