@@ -108,6 +108,25 @@ def open_store(settings: Settings, embeddings: NamedEmbeddings) -> Store:
     return store
 
 
+def embeddings_for(settings: Settings) -> NamedEmbeddings:
+    """The configured embedding model: the bundled all-MiniLM-L6-v2, or `openai:MODEL` on the OpenAI API."""
+    from index.embeddings import LOCAL_MODEL_NAME, LocalEmbeddings, OpenAIEmbeddings
+    from index.errors import SettingsError
+
+    if settings.embedding_model == LOCAL_MODEL_NAME:
+        return LocalEmbeddings()
+    if settings.embedding_model.startswith("openai:") and settings.llm_configured:
+        from bot.llm import make_client
+
+        model = settings.embedding_model.removeprefix("openai:")
+        return OpenAIEmbeddings(make_client(settings), model, settings.embedding_dimension)
+    msg = (
+        f"CITEBOT_EMBEDDING_MODEL={settings.embedding_model!r} is not usable: choose {LOCAL_MODEL_NAME} "
+        "(offline) or openai:MODEL with OPENAI_API_KEY or OPENAI_BASE_URL set."
+    )
+    raise SettingsError(msg)
+
+
 def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answerer: str | None = None) -> Citebot:
     """Wire the real parts together; front ends call this once at start-up.
 
@@ -115,33 +134,29 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     answerer as its fallback.
     """
     from bot.answer import ExtractiveAnswerer
-    from index.embeddings import LocalEmbeddings
     from index.errors import SettingsError
 
     chosen = answerer or ("llm" if settings.llm_configured else "extractive")
     if chosen not in {"extractive", "llm"}:
         msg = f"Unknown answerer {chosen!r}; choose extractive or llm."
         raise SettingsError(msg)
-    embeddings = embeddings or LocalEmbeddings()
+    embeddings = embeddings or embeddings_for(settings)
     store = open_store(settings, embeddings)
     extractive = ExtractiveAnswerer(store, embeddings)
     if chosen == "llm":
         from bot.llm import llm_answerer
 
-        llm = llm_answerer(settings, store, extractive)
-        return Citebot(store, Retriever(store, embeddings), llm, settings)
+        return Citebot(store, Retriever(store, embeddings), llm_answerer(settings, store, extractive), settings)
     return Citebot(store, Retriever(store, embeddings), extractive, settings)
 
 
 def rebuild(settings: Settings) -> int:
     """Drop the passages and embed every stored document again with the configured model."""
-    from index.embeddings import LocalEmbeddings
     from index.store import stored_documents
 
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
     documents = stored_documents(client, settings.collection)
-    embeddings = LocalEmbeddings()
-    store = Store(client, embeddings, settings.collection, fresh=True)
+    store = Store(client, embeddings_for(settings), settings.collection, fresh=True)
     for document in documents or [bundled_document()]:
         store.add(document, force=True)
     return len(documents)

@@ -61,8 +61,13 @@ class OpenAIEmbeddings(NamedEmbeddings):
 
     def __init__(self, client: OpenAI, model: str, dimension: int) -> None:
         from langchain_openai import OpenAIEmbeddings as LangChainOpenAIEmbeddings
+        from pydantic import SecretStr
 
-        self.inner = LangChainOpenAIEmbeddings(client=client.embeddings, model=model, check_embedding_ctx_length=False)
+        # our client (its timeout, no hidden retries) does the requests; the key is given so that
+        # langchain-openai does not look for one in the environment
+        self.inner = LangChainOpenAIEmbeddings(
+            client=client.embeddings, api_key=SecretStr(client.api_key), model=model, check_embedding_ctx_length=False
+        )
         self.name = f"openai:{model}"
         self.dimension = dimension
 

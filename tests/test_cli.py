@@ -167,3 +167,22 @@ def test_a_bad_setting_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("CITEBOT_LLM_TIMEOUT", "soon")
     result = invoke("config")
     assert result.exit_code == 1 and "CITEBOT_LLM_TIMEOUT='soon' is not a valid float" in result.output
+
+
+def test_the_embedding_model_setting_is_honoured_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import Settings
+    from bot.core import embeddings_for
+    from index.embeddings import OpenAIEmbeddings
+
+    monkeypatch.setenv("CITEBOT_EMBEDDING_MODEL", "word2vec")
+    result = invoke("ask", "What is Baykar?")
+    assert result.exit_code == 1 and "CITEBOT_EMBEDDING_MODEL='word2vec' is not usable" in result.output
+    remote = Settings.from_env(
+        {
+            "CITEBOT_EMBEDDING_MODEL": "openai:text-embedding-3-small",
+            "CITEBOT_EMBEDDING_DIMENSION": "1536",
+            "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        }
+    )
+    chosen = embeddings_for(remote)
+    assert isinstance(chosen, OpenAIEmbeddings) and chosen.name == "openai:text-embedding-3-small"
