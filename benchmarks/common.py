@@ -20,6 +20,12 @@ DEV_QA = SHARED / "eval" / "dev_qa.jsonl"
 OWN_QA = sorted((ROOT / "tests" / "qa").glob("*.jsonl"))
 RESULTS = ROOT / "benchmarks" / "results"
 SCRATCH = Path(tempfile.gettempdir()) / "citebot-bench"  # caches too big to commit (indexes, vectors)
+PYTHON_DOCS = Path("/usr/share/doc/python3.11/html/_sources")
+# Real English text every Debian machine can install: (folder, file pattern, package)
+DISTRACTOR_DOCS = [
+    (PYTHON_DOCS, "*.rst.txt", "python3-doc"),
+    (Path("/usr/share/doc/nodejs/api"), "*.md", "nodejs"),
+]
 
 from bot.retrieve import Retrieval, Retriever, fuse, timed  # noqa: E402
 
@@ -46,6 +52,21 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "commit": git_commit(),
     }
+
+
+def distractors() -> list[Any]:
+    """Every page of the Python and Node.js documentation as a Document, in path order (about 120k passages)."""
+    from index.documents import Document
+
+    documents = []
+    for folder, pattern, package in DISTRACTOR_DOCS:
+        if not folder.exists():
+            sys.exit(f"{folder} is missing: apt-get install {package}")
+        documents += [
+            Document(str(path), path.name.split(".")[0], path.read_text(errors="replace"))
+            for path in sorted(folder.rglob(pattern))
+        ]
+    return documents
 
 
 def git_commit() -> str:

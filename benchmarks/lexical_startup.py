@@ -1,6 +1,6 @@
 """The lexical index at 100k passages without embedding them: build, save, load (start-up) and query times.
 
-Passages: the Python documentation (python3-doc) and the SciFact abstracts, cut by citebot's splitter.
+Passages: the Python and Node.js documentation (Debian's python3-doc and nodejs), cut by citebot's splitter.
 
     .venv/bin/python benchmarks/lexical_startup.py [--passages 100000]
 """
@@ -8,40 +8,32 @@ Passages: the Python documentation (python3-doc) and the SciFact abstracts, cut 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED, machine, p50_p95, save, table  # noqa: E402
+from common import distractors, machine, p50_p95, save, table  # noqa: E402
 
 from index.lexical import LexicalIndex  # noqa: E402
 from index.passages import Passage, make_passages  # noqa: E402
 
-DOCS = Path("/usr/share/doc/python3.11/html/_sources")
 QUERIES = [
     "How do I parse command line arguments?",
     "What is a generator expression?",
-    "Does vitamin D reduce fracture risk?",
+    "How do I read a file line by line with streams?",
     "json dump indent sort keys",
 ]
 
 
 def passages(limit: int) -> list[Passage]:
     found: list[Passage] = []
-    texts = [(str(p), p.read_text(errors="replace")) for p in sorted(DOCS.rglob("*.rst.txt"))]
-    for part in sorted((SHARED / "bench" / "scifact").glob("corpus.part*.jsonl")):
-        for line in part.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
-            texts.append((entry["_id"], f"{entry['title']}\n\n{entry['text']}"))
-    for copy in range(10):  # repeat under new names if the texts run out before the limit
-        for source, text in texts:
-            found += make_passages(f"{copy}:{source}", str(copy), text)
-            if len(found) >= limit:
-                return found[:limit]
-    return found
+    for document in distractors():
+        found += make_passages(document.source, document.sha256, document.text)
+        if len(found) >= limit:
+            return found[:limit]
+    sys.exit(f"the documentation holds only {len(found):,} passages")
 
 
 def main() -> None:

