@@ -57,6 +57,33 @@ def variants(dense: Scored, lexical: Scored) -> dict[str, Scored]:
         out[f"rrf k=60 dense x{w}"] = rrf([dense, lexical], [w, 1])
     for alpha in (0.3, 0.4, 0.5, 0.6, 0.7):  # 0.5 is citebot's fusion now
         out[f"min-max alpha={alpha}"] = convex(dense, lexical, alpha)
+    for depth in (50, 100, 200):  # how deep the min-max's minimum sits (the bench reads 400 per method)
+        out[f"min-max alpha=0.5, normalised over top {depth}"] = convex(dense[:depth], lexical[:depth], 0.5)
+    return out
+
+
+def by_top_two(ranking: Scored, weight: float) -> beir.Ranking:
+    """A document scores by its best passage plus `weight` times its second best."""
+    found: dict[str, list[float]] = {}
+    for passage, score in ranking:
+        found.setdefault(passage.source, []).append(score)
+    scores = {doc: s[0] + weight * (s[1] if len(s) > 1 else 0.0) for doc, s in found.items()}
+    return sorted(scores.items(), key=lambda item: -item[1])[: beir.RUN_DEPTH]
+
+
+def document_rankings(dense: Scored, lexical: Scored) -> dict[str, beir.Ranking]:
+    """Variants that rank documents some other way than by their best fused passage."""
+    fused = convex(dense, lexical, 0.5)
+    out = {f"min-max alpha=0.5, best + {w} x second passage": by_top_two(fused, w) for w in (0.1, 0.25)}
+    documents = [beir.by_document(ranking, depth=len(ranking)) for ranking in (dense, lexical)]
+    scores: dict[str, float] = {}
+    for ranking in documents:
+        high, low = ranking[0][1], ranking[-1][1]
+        for doc, score in ranking:
+            scores[doc] = scores.get(doc, 0.0) + 0.5 * (score - low) / ((high - low) or 1.0)
+    out["min-max alpha=0.5 over documents, not passages"] = sorted(scores.items(), key=lambda item: -item[1])[
+        : beir.RUN_DEPTH
+    ]
     return out
 
 
@@ -79,6 +106,8 @@ def main() -> None:
         lexical = store.lexical_search(text, beir.PASSAGE_DEPTH)
         for name, ranking in variants(dense, lexical).items():
             runs.setdefault(name, {})[qid] = beir.by_document(ranking)
+        for name, documents in document_rankings(dense, lexical).items():
+            runs.setdefault(name, {})[qid] = documents
     results = {name: beir.metrics(run, data.qrels) for name, run in runs.items()}
     save(f"scifact-{args.split}-sweep", {"machine": machine(), "queries": len(data.queries), "results": results})
     rows = [[name, *(f"{v:.4f}" for v in values.values())] for name, values in results.items()]
