@@ -111,6 +111,28 @@ def lexical_startup(store: Any) -> dict[str, float]:
     return {"load_s": loaded, "rebuild_s": time.perf_counter() - started}
 
 
+def dense_recall(store: Any, embeddings: Any, k: int = 30) -> dict[str, float]:
+    """How many of the exact k nearest passages Chroma's HNSW search returns, over the QA questions.
+
+    Judged by similarity, not by id, so that duplicate passages (15% of the documentation) count as found.
+    """
+    import numpy as np
+
+    collection = store.passage_collection
+    pages = [
+        collection.get(include=["embeddings"], limit=5000, offset=start)["embeddings"]
+        for start in range(0, collection.count(), 5000)
+    ]
+    matrix = np.vstack([np.asarray(page, dtype="float32") for page in pages])
+    questions = [q["question"] for path in [DEV_QA, *OWN_QA] for q in load_questions(path)]
+    shares = []
+    for vector in embeddings.embed_documents(questions):
+        kth_best = np.sort(matrix @ np.asarray(vector, dtype="float32"))[-k]
+        found = [score for _, score in store.dense_search(vector, k)]
+        shares.append(sum(score >= kth_best - 1e-4 for score in found) / k)
+    return {"dense_recall_mean": float(np.mean(shares)), "dense_recall_min": float(min(shares))}
+
+
 def query_block(bot: Any, embeddings: Any) -> dict[str, Any]:
     """Latency over all QA questions, and dev QA metrics for the three retrievals."""
     questions = [q for path in [DEV_QA, *OWN_QA] for q in load_questions(path)]
@@ -230,6 +252,7 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
             "peak_rss_mb": peak_rss_mb(),
             "server_peak_mb": server_peak_mb(server),
             **lexical_startup(bot.store),
+            **dense_recall(bot.store, embeddings),
             **query_block(bot, embeddings),
         }
         rows.append(row)
@@ -272,6 +295,7 @@ def report(mode: str, rows: list[dict[str, Any]]) -> str:
         "peak RSS MB",
         "query p50 / p95 ms",
         "BM25 load / rebuild s",
+        "HNSW recall@30 mean / min",
         "evidence recall",
         "precision@1",
         "abstention",
@@ -291,6 +315,7 @@ def report(mode: str, rows: list[dict[str, Any]]) -> str:
                 f"{r['peak_rss_mb']:.0f}" + (f" + server {r['server_peak_mb']:.0f}" if r["server_peak_mb"] else ""),
                 r["latency"],
                 f"{r['load_s']:.2f} / {r['rebuild_s']:.2f}",
+                f"{r['dense_recall_mean']:.0%} / {r['dense_recall_min']:.0%}",
                 qa["evidence recall"],
                 qa["precision@1"],
                 qa["abstention (unanswerable)"],

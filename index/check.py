@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from index.passages import Passage, make_passages
-from index.store import Store
+from index.store import HNSW, Store
 
 REPAIR = "run `citebot index rebuild`"
 
@@ -21,7 +21,7 @@ def check(store: Store) -> list[str]:
     leftovers = sum(store.passage_counts().values()) - len(stored)
     if leftovers:
         problems.append(f"{leftovers} passages belong to no current document (an interrupted add); {REPAIR}")
-    return problems + check_lexical(store, stored)
+    return problems + check_lexical(store, stored) + check_graph(store)
 
 
 def check_document(store: Store, source: str, by_source: dict[str, list[Passage]]) -> list[str]:
@@ -51,4 +51,13 @@ def check_lexical(store: Store, stored: list[Passage]) -> list[str]:
     lexical: list[Passage] = store.lexical.passages if store.lexical else []
     if {p.id for p in lexical} != {p.id for p in stored}:
         return [f"the lexical index covers {len(lexical)} passages, the store {len(stored)}; {REPAIR}"]
+    return []
+
+
+def check_graph(store: Store) -> list[str]:
+    """The vector index has a search graph at least as dense as this version builds (older ones miss neighbours)."""
+    built = (store.passage_collection.configuration or {}).get("hnsw") or {}
+    if any((built.get(key) or 0) < wanted for key, wanted in HNSW.items()):
+        found = ", ".join(f"{key} {built.get(key)}" for key in HNSW)
+        return [f"the vector index's search graph ({found}) misses neighbours in large indexes; {REPAIR}"]
     return []

@@ -1,9 +1,12 @@
 """`index check` finds what is wrong and names the repair."""
 
 from collections.abc import Callable
+from pathlib import Path
 
-from bot.core import Citebot
+from bot.config import Settings
+from bot.core import Citebot, rebuild
 from index.check import check
+from index.chroma import open_client
 from index.passages import Passage
 
 
@@ -24,3 +27,17 @@ def test_missing_passages_and_leftovers_are_reported_with_the_repair(
     assert any("12 passages stored, 13 expected (1 missing)" in p for p in problems), problems
     assert any("1 passages belong to no current document" in p for p in problems), problems
     assert all("citebot index rebuild" in p or "add the document again" in p for p in problems)
+
+
+def test_an_index_with_chromas_default_search_graph_is_reported_until_rebuilt(
+    make_bot: Callable[..., Citebot], data_dir: Path
+) -> None:
+    embeddings = make_bot().store.embeddings
+    client = open_client(data_dir, None, 30.0)
+    client.delete_collection("citebot_passages")
+    model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
+    client.create_collection("citebot_passages", metadata=model, embedding_function=None)  # as before HNSW
+    problems = check(make_bot().store)
+    assert any("max_neighbors 16" in p and "citebot index rebuild" in p for p in problems), problems
+    rebuild(Settings(data_dir=data_dir))
+    assert check(make_bot().store) == []
