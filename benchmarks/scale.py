@@ -238,7 +238,7 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
         for document in chosen:
             bot.store.add(document)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        bare, bare_cpu = (None, None) if server is not None else bare_throughput(model, texts)
+        bare, bare_cpu = (None, None) if replayed else bare_throughput(model, texts)
         bot.store.lexical_search("warm", 1)  # builds and saves the lexical index (timed below)
         row = {
             "passages": bot.store.passage_count(),

@@ -13,7 +13,7 @@ from bot.citations import Citation, Quote, attributed_quotes, full_name, same_pe
 from bot.question import content_words, expected_kind, indirect, weights
 from bot.retrieve import Retrieval
 from index.lexical import terms
-from index.passages import Passage, sentence_spans
+from index.passages import Passage, make_passages, sentence_spans
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
@@ -130,6 +130,7 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
         self.texts: dict[tuple[str, str], str] = {}  # (source, version) -> text, read once from the store
+        self.document_terms: dict[tuple[str, str], list[set[str]]] = {}  # (source, version) -> each sentence's terms
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.conversation import resolve_references
@@ -195,17 +196,32 @@ class ExtractiveAnswerer:
         words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        weight = weights(list(words), (own for own, _ in found))
+        weight = {
+            hit.passage.doc_hash: weights(list(words), self.sentence_terms(hit.passage)) for hit in retrieval.hits
+        }
         vectors = self.embed([candidate.text for candidate in candidates])
         query = np.asarray(retrieval.query_vector)
         return [
             replace(
                 candidate,
                 dense=float(vector @ query),
-                coverage=self.coverage(words, weight, candidate.text, own, context),
+                coverage=self.coverage(words, weight[candidate.passage.doc_hash], candidate.text, own, context),
             )
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
+
+    def sentence_terms(self, passage: Passage) -> list[set[str]]:
+        """The terms of every sentence of the passage's document, which weigh the question's words: rare in
+        the document, important. Other documents, however many, cannot change how its sentences compare."""
+        key = (passage.source, passage.doc_hash)
+        if key not in self.document_terms:
+            text = self.text_of(passage)
+            self.document_terms[key] = [
+                set(terms(text[start:end]))
+                for part in make_passages(passage.source, passage.doc_hash, text)
+                for start, end in sentence_spans(text, part.start, part.end)
+            ]
+        return self.document_terms[key]
 
     def coverage(
         self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
