@@ -95,3 +95,20 @@ def test_on_topic_questions_the_article_does_not_answer_are_declined(bot: Citebo
 def test_a_question_in_another_language_gets_an_answer_or_an_abstention(bot: Citebot) -> None:
     answer = bot.ask("¿Quién es el director ejecutivo de Baykar?")
     assert answer.abstained or answer.citations
+
+
+def test_unrelated_documents_do_not_reorder_an_articles_sentences(bot: Citebot) -> None:
+    """At 100k passages, Node.js pages saying "respond" changed which article sentence was cited first."""
+    from index.documents import Document
+
+    question = "How did Baykar respond to the Lithuanian crowdfunding campaign?"
+    alone = bot.ask(question).citations[0].text
+    servers = "\n\n".join(
+        f"A {kind} server must respond to every request in the campaign, and respond quickly."
+        for kind in ("HTTP", "HTTP/2", "QUIC", "FTP", "SMTP", "IMAP")
+    )
+    bot.store.add(Document("servers.md", "Servers", servers))
+    answer = bot.ask(question)
+    assert any(hit.passage.source == "servers.md" for hit in bot.retriever.search(question).hits)
+    assert answer.citations[0].text == alone, answer.text
+    assert "will not accept payment" in alone
