@@ -130,7 +130,12 @@ def dense_recall(store: Any, embeddings: Any, k: int = 30) -> dict[str, float]:
         kth_best = np.sort(matrix @ np.asarray(vector, dtype="float32"))[-k]
         found = [score for _, score in store.dense_search(vector, k)]
         shares.append(sum(score >= kth_best - 1e-4 for score in found) / k)
-    return {"dense_recall_mean": float(np.mean(shares)), "dense_recall_min": float(min(shares))}
+    worst = int(np.argmin(shares))
+    return {
+        "dense_recall_mean": float(np.mean(shares)),
+        "dense_recall_min": shares[worst],
+        "dense_recall_worst_question": questions[worst],
+    }
 
 
 def query_block(bot: Any, embeddings: Any) -> dict[str, Any]:
