@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import SHARED, machine, save, table  # noqa: E402
 
 from bot import beir  # noqa: E402
+from bot.retrieve import normalised as min_max  # noqa: E402
 
 Scored = list[tuple[Any, float]]
 
@@ -78,9 +79,8 @@ def document_rankings(dense: Scored, lexical: Scored) -> dict[str, beir.Ranking]
     documents = [beir.by_document(ranking, depth=len(ranking)) for ranking in (dense, lexical)]
     scores: dict[str, float] = {}
     for ranking in documents:
-        high, low = ranking[0][1], ranking[-1][1]
-        for doc, score in ranking:
-            scores[doc] = scores.get(doc, 0.0) + 0.5 * (score - low) / ((high - low) or 1.0)
+        for doc, score in min_max(ranking):
+            scores[doc] = scores.get(doc, 0.0) + 0.5 * score
     out["min-max alpha=0.5 over documents, not passages"] = sorted(scores.items(), key=lambda item: -item[1])[
         : beir.RUN_DEPTH
     ]

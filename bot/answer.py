@@ -196,9 +196,8 @@ class ExtractiveAnswerer:
         words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        weight = {
-            hit.passage.doc_hash: weights(list(words), self.sentence_terms(hit.passage)) for hit in retrieval.hits
-        }
+        documents = {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}
+        weight = {key: weights(list(words), self.sentence_terms(passage)) for key, passage in documents.items()}
         vectors = self.embed([candidate.text for candidate in candidates])
         query = np.asarray(retrieval.query_vector)
         return [
