@@ -22,7 +22,7 @@ from index.chroma import write_lock as write_lock
 from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, lexical_folder, load_or_build
 from index.passages import Passage, make_passages
 from index.records import (
     AddResult,
@@ -253,8 +253,6 @@ class Store:
         """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
         with self.lexical_lock:
             if self.lexical is None:
-                from index.lexical import lexical_folder, load_or_build
-
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
                 folder = lexical_folder(self.client, self.where)
                 self.lexical = load_or_build(folder, versions, self.current_passages)
@@ -273,8 +271,6 @@ class Store:
 
 def drop_passages(client: ClientAPI, name: str) -> None:
     """The passages and the saved BM25 index (keyed by document versions, which a rebuild writes again)."""
-    from index.lexical import lexical_folder
-
     folder = lexical_folder(client, name)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
