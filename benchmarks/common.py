@@ -15,8 +15,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
-DEV_QA = SHARED / "eval" / "dev_qa.jsonl"
+SHARED = ROOT.parent / "shared"  # the workplace's benchmark data, beside the clone; see shared_path()
+DEV_QA = ROOT / "tests" / "data" / "dev_qa.jsonl"
 OWN_QA = sorted((ROOT / "tests" / "qa").glob("*.jsonl"))
 RESULTS = ROOT / "benchmarks" / "results"
 SCRATCH = Path(tempfile.gettempdir()) / "citebot-bench"  # caches too big to commit (indexes, vectors)
@@ -28,6 +28,14 @@ DISTRACTOR_DOCS = [
 ]
 
 from bot.retrieve import Retrieval, Retriever, fuse, timed  # noqa: E402
+
+
+def shared_path(*parts: str) -> Path:
+    """A file or folder under ../shared, or a clear exit when the clone has nothing beside it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        sys.exit(f"{path} is missing: this benchmark reads the workplace's shared/ folder beside the clone")
+    return path
 
 
 def machine() -> dict[str, Any]:

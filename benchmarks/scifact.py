@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED, machine, save, table  # noqa: E402
+from common import machine, shared_path, save, table  # noqa: E402
 
 from bot import beir  # noqa: E402
 from bot.retrieve import normalised as min_max  # noqa: E402
@@ -89,14 +89,14 @@ def document_rankings(dense: Scored, lexical: Scored) -> dict[str, beir.Ranking]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=SHARED / "bench" / "scifact")
+    parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--split", default="train")
     parser.add_argument("--cache", type=Path, required=True)
     args = parser.parse_args()
     from index.embeddings import LocalEmbeddings
     from index.store import Store, open_client
 
-    data = beir.load(args.data, args.split)
+    data = beir.load(args.data or shared_path("bench", "scifact"), args.split)
     embeddings = LocalEmbeddings()
     store = Store(open_client(args.cache, None, 60.0), embeddings, "beir")
     vectors = embeddings.embed_documents(list(data.queries.values()))
