@@ -96,7 +96,7 @@ def write_lock(data_dir: Path) -> Iterator[None]:
     if (data_dir / "chroma").exists() and not writable(data_dir / "chroma"):
         raise not_writable(data_dir / "chroma", "read-only")
     try:
-        handle = open(data_dir / "write.lock", "w")  # noqa: SIM115 (closed by the `with` below)
+        handle = open(data_dir / "write.lock", "w")  # closed by the `with` below
     except OSError as error:
         raise not_writable(data_dir, error.strerror or type(error).__name__) from None
     with handle:
