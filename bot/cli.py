@@ -125,11 +125,15 @@ def enable_history(path: Path) -> None:
         import readline
     except ImportError:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        readline.read_history_file(path)
     import atexit
 
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(path)
+        path.touch()  # the history is written at exit, when an error could only be printed
+    except OSError:
+        return  # a read-only data folder: the chat works, without history
     atexit.register(readline.write_history_file, path)
 
 

@@ -99,15 +99,16 @@ def group_sentences(text: str, start: int, end: int, limit: int) -> list[tuple[i
     return groups
 
 
-def passage_id(doc_hash: str, start: int, end: int) -> str:
-    """Derived from content, so indexing the same text twice yields the same ids."""
-    return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
+def passage_id(source: str, doc_hash: str, start: int, end: int) -> str:
+    """Derived from the source and the content: indexing a document again yields the same ids, and the same
+    text from two sources yields two sets of passages (ids of text alone let one copy take the other's)."""
+    return hashlib.sha256(f"{source}\0{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
 
 
 def make_passages(source: str, doc_hash: str, text: str, limit: int = MAX_PASSAGE_CHARS) -> list[Passage]:
     """Paragraphs, split at sentence boundaries when longer than `limit`."""
     return [
-        Passage(passage_id(doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)
+        Passage(passage_id(source, doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)
         for number, (p_start, p_end) in enumerate(paragraph_spans(text), start=1)
         for start, end in group_sentences(text, p_start, p_end, limit)
     ]
