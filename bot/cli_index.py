@@ -84,6 +84,35 @@ def index_remove(source: str) -> None:
     click.echo(f"removed: {info.source} ({info.passages} passages)")
 
 
+@index_group.command(name="show")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print source, title, text and passages as one JSON object.")
+def index_show(source: str, as_json: bool) -> None:
+    """Print a document's stored text exactly: the text that citation offsets index into."""
+    import json
+
+    from bot.core import build
+
+    bot = build(settings())
+    document = bot.store.document(bot.find_source(source))
+    if as_json:
+        click.echo(json.dumps(document_json(document), ensure_ascii=False))
+        return
+    # the text as stored, unwrapped and unstyled; only a missing final newline is added, for the prompt
+    console().print(
+        document.text, markup=False, emoji=False, soft_wrap=True, end="" if document.text.endswith("\n") else "\n"
+    )
+
+
+def document_json(document: Any) -> dict[str, Any]:
+    """The shape `index show --json` prints: each passage as its [start, end) offsets and text."""
+    from index.passages import make_passages
+
+    passages = make_passages(document.source, document.sha256, document.text)
+    spans = [{"start": p.start, "end": p.end, "text": p.text} for p in passages]
+    return {"source": document.source, "title": document.title, "text": document.text, "passages": spans}
+
+
 @index_group.command(name="check")
 def index_check() -> None:
     """Compare the index with its documents; say what is wrong and how to repair it."""
