@@ -24,11 +24,12 @@ def index_group() -> None:
 
 @index_group.command(name="add")
 @click.argument("sources", nargs=-1, required=True)
-def index_add(sources: tuple[str, ...]) -> None:
+@click.option("--allow-private", is_flag=True, help="Also fetch URLs on loopback and private network addresses.")
+def index_add(sources: tuple[str, ...], allow_private: bool) -> None:
     """Add files, http(s) URLs, or every supported file under a directory (.txt .md .html .pdf)."""
     from index.documents import collect
 
-    found = collect(list(sources))
+    found = collect(list(sources), allow_private=allow_private)
     for path, reason in found.skipped:
         click.echo(f"skipped: {path}: {reason}", err=True)
     with writing() as bot:

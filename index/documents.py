@@ -75,16 +75,16 @@ def is_url(argument: str) -> bool:
     return argument.lower().startswith(("http://", "https://"))
 
 
-def collect(arguments: list[str], timeout: float = 20.0) -> Collected:
+def collect(arguments: list[str], timeout: float = 20.0, *, allow_private: bool = False) -> Collected:
     """Documents for files, directories and URLs; a named file or URL that fails is an error, while a
-    bad file found inside a directory is skipped and reported."""
+    bad file found inside a directory is skipped and reported. URLs on private addresses need `allow_private`."""
     from index.fetch import load_url
 
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     for argument in arguments:
         if is_url(argument):
-            documents.append(load_url(argument, timeout))
+            documents.append(load_url(argument, timeout, allow_private=allow_private))
         elif Path(argument).is_dir():
             for path in expand_paths([Path(argument)]):
                 try:
