@@ -45,6 +45,19 @@ NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
 NOT_NAMES = frozenset("The A An In On At It He She They This That By When Through Their Its His Her".split())
 NEGATABLE = re.compile(r"\b(is|was|are|were|has|have|had|does|did|can|will|would|could)\b(?!\s+(?:not|never)\b)")
 NEGATED = re.compile(r"\s+(not|never)\b|n[’']t\b")
+CALENDAR = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+# A whole noun phrase that is a name: after a role preposition and ending the phrase ("with the French
+# writer" is not one), or before a verb it is the subject of ("Reuters reported").
+SLOT = re.compile(
+    r"(?:\b(?P<prep>to|from|with|by|for|against|into|including|in|at)\s+(?:the\s+)?)?"
+    r"(?P<name>\b[A-Z]\w+(?:\s+[A-Z]\w+)*)"
+    r"(?(prep)(?=\s*[,.;:!?)”]|\s*$|\s+(?:and|or|amid|in|on|at|to|from|with|by|for|as|who|which|that|during|"
+    r"after|before|since|is|was|were|are|has|had|said)\b)"
+    r"|(?=\s+(?:(?:has|have|had|also)\s+)?(?:\w+ed|said|says|told|wrote|made|sent|is|was|are|were)\b))"
+)
 Transform = Callable[[str, list[str], random.Random], str | None]
 
 
@@ -110,20 +123,30 @@ def entity_swap(sentence: str, names: list[str], rng: random.Random) -> str | No
 
 
 def role_swap(sentence: str, names: list[str], rng: random.Random) -> str | None:
-    """Swap "from X to Y", else the first two different names that are not merely listed together."""
+    """Swap "from X to Y", else the first two names that fill different slots: the subject of a verb
+    ("Reuters reported") or the object of a preposition ("to Ukraine", "including Robert Schumann").
+    Other capitalised words (months, "Polish", "Golden Globe-nominated", "the Duchy of Warsaw", parts of
+    a pronunciation) are not swapped: exchanging them garbles the sentence rather than its meaning."""
     match = re.search(r"\bfrom ([A-Z][\w’'-]+) to ([A-Z][\w’'-]+)", sentence)
     if match:
         a, b = match.group(1), match.group(2)
         return f"{sentence[: match.start()]}from {b} to {a}{sentence[match.end() :]}"
-    inside = [name for name in doc_names(sentence) if not any(name != n and name in n for n in names)]
-    for first, second in zip(inside, inside[1:], strict=False):
-        between = sentence[sentence.find(first) + len(first) : sentence.find(second, sentence.find(first))]
-        if first in second or second in first or re.fullmatch(r"[\s,]*(?:and|or|,|between)?[\s,]*", between):
-            continue
-        placeholder = "\x00"
-        swapped = sentence.replace(first, placeholder, 1).replace(second, first, 1)
-        return swapped.replace(placeholder, second, 1)
+    slotted = [found for found in slots(sentence) if found[1] in names or found[1].split()[0] in names]
+    for first, second in zip(slotted, slotted[1:], strict=False):
+        if first[0] != second[0] and first[1] not in second[1] and second[1] not in first[1]:
+            (_, a, a_start, a_end), (_, b, b_start, b_end) = first, second
+            return f"{sentence[:a_start]}{b}{sentence[a_end:b_start]}{a}{sentence[b_end:]}"
     return None
+
+
+def slots(sentence: str) -> list[tuple[str, str, int, int]]:
+    """(slot, name, start, end) for each name standing alone as a subject or a preposition's object."""
+    found = []
+    for match in SLOT.finditer(sentence):
+        name, before = match.group("name"), sentence[: match.start()]
+        if name.split()[0] not in CALENDAR and before.count("(") <= before.count(")"):
+            found.append((match.group("prep") or "subject", name, match.start("name"), match.end("name")))
+    return found
 
 
 TRANSFORMS: dict[str, Transform] = {
