@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.roles import swapped
 from index.lexical import terms, words
 from index.passages import sentence_spans
 
@@ -36,8 +37,6 @@ NUMBER_WORDS = dict(
         strict=True,
     )
 )
-PREPOSITION = r"\b(to|from|against|into|with|by|for|of|in|on|at)\s+(?:the\s+)?"
-ROLE = re.compile(PREPOSITION + r"([A-Z][\w’'-]+)")
 MIN_ALIGNED = 0.5  # a clause sharing less than this with every source sentence is not read against one
 
 
@@ -97,41 +96,34 @@ def source_sentences(texts: Sequence[str]) -> list[str]:
     return [text[start:end] for text in texts for start, end in sentence_spans(text, 0, len(text))]
 
 
-def agrees(clause: str, opener: bool, sentence: str, texts: Sequence[str]) -> bool:
-    """The clause keeps the names, numbers, negation and roles of the source sentence it aligns with."""
+def agrees(clause: str, opener: bool, sentence: str) -> bool:
+    """The clause keeps the names, numbers and negation of the source sentence it aligns with."""
     if not all_in(names(clause, opener), sentence) or not numbers(clause) <= numbers(sentence):
         return False
     source_clause = aligned(clause, clauses(sentence)) or sentence
-    if bool(NEGATION.search(clause)) != bool(NEGATION.search(source_clause)):
-        return False
-    joined = " ".join(" ".join(text.split()) for text in texts)
-    return all(same_role(prep, name, sentence, joined) for prep, name in ROLE.findall(clause))
-
-
-def same_role(preposition: str, name: str, sentence: str, cited: str) -> bool:
-    """False when the source puts the name after another preposition ("to Ukraine" for "with Ukraine")
-    and never after this one: the roles were swapped. Other paraphrases ("the invasion of Ukraine") pass."""
-    if re.search(rf"\b{preposition}\s+(?:the\s+)?{re.escape(name)}", cited):
-        return True
-    return not re.search(PREPOSITION + re.escape(name), " ".join(sentence.split()))
+    return bool(NEGATION.search(clause)) == bool(NEGATION.search(source_clause))
 
 
 def consistent(body: str, texts: Sequence[str]) -> bool:
-    """Whether every clause of the sentence agrees with the cited text it aligns with.
+    """Whether every clause of the sentence agrees with the cited sentence it aligns with, and the names
+    shared with those sentences keep their roles.
 
-    A clause that aligns with no sentence is left to the coverage check; its names and numbers must still
-    be somewhere in the cited text.
+    A clause too short to align ("(2008)", "Texas") is read against the sentence of the clause before it
+    (or of the whole claim); its names and numbers must be there. Only a claim aligned with no sentence
+    at all is read against the whole cited text.
     """
     claim = claim_of(body)
     sentences = source_sentences(texts)
-    everything = " ".join(texts)
+    context = aligned(claim, sentences) or " ".join(texts)
+    used = []
     for index, clause in enumerate(clauses(claim)):
         sentence = aligned(clause, sentences)
         if sentence is None:
-            if not all_in(names(clause, index == 0), everything):
+            if not all_in(names(clause, index == 0), context) or not numbers(clause) <= numbers(context):
                 return False
-            if not numbers(clause) <= numbers(everything):
-                return False
-        elif not agrees(clause, index == 0, sentence, texts):
+            continue
+        if not agrees(clause, index == 0, sentence):
             return False
-    return True
+        context = sentence
+        used.append(sentence)
+    return not swapped(clauses(claim), [part for sentence in used for part in clauses(sentence)])
