@@ -37,6 +37,7 @@ NUMBER_WORDS = dict(
         strict=True,
     )
 )
+MIN_CLAUSE_TERMS = 3  # a shorter clause ("(2011)", "Texas") is a fragment, read with the clause around it
 MIN_ALIGNED = 0.5  # a clause sharing less than this with every source sentence is not read against one
 
 
@@ -96,12 +97,16 @@ def source_sentences(texts: Sequence[str]) -> list[str]:
     return [text[start:end] for text in texts for start, end in sentence_spans(text, 0, len(text))]
 
 
-def agrees(clause: str, opener: bool, sentence: str) -> bool:
-    """The clause keeps the names, numbers and negation of the source sentence it aligns with."""
+def agrees(clause: str, opener: bool, sentence: str, fragment: bool = False) -> bool:
+    """The clause keeps the names, numbers and negation of the source sentence it aligns with. A fragment
+    aligned with no clause of it must only not add a negation the sentence lacks."""
     if not all_in(names(clause, opener), sentence) or not numbers(clause) <= numbers(sentence):
         return False
-    source_clause = aligned(clause, clauses(sentence)) or sentence
-    return bool(NEGATION.search(clause)) == bool(NEGATION.search(source_clause))
+    negated = bool(NEGATION.search(clause))
+    source_clause = aligned(clause, clauses(sentence))
+    if source_clause is None and fragment:
+        return not negated or bool(NEGATION.search(sentence))
+    return negated == bool(NEGATION.search(source_clause or sentence))
 
 
 def consistent(body: str, texts: Sequence[str]) -> bool:
@@ -117,13 +122,11 @@ def consistent(body: str, texts: Sequence[str]) -> bool:
     context = aligned(claim, sentences) or " ".join(texts)
     used = []
     for index, clause in enumerate(clauses(claim)):
-        sentence = aligned(clause, sentences)
-        if sentence is None:
-            if not all_in(names(clause, index == 0), context) or not numbers(clause) <= numbers(context):
-                return False
-            continue
-        if not agrees(clause, index == 0, sentence):
+        fragment = len(claim_terms(clause)) < MIN_CLAUSE_TERMS
+        sentence = None if fragment else aligned(clause, sentences)
+        if not agrees(clause, index == 0, sentence or context, fragment or sentence is None):
             return False
-        context = sentence
-        used.append(sentence)
+        if sentence is not None:
+            context = sentence
+            used.append(sentence)
     return not swapped(clauses(claim), [part for sentence in used for part in clauses(sentence)])

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from bot.alignment import CLAUSE_BREAK, claim_of, claim_terms, consistent, covered
+from bot.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
 from bot.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
 from index.documents import Document
 from index.lexical import terms
@@ -25,7 +25,6 @@ MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
-MIN_CLAUSE_TERMS = 3  # shorter clauses ("the passage is about a speech by Erdogan") are judged with the sentence
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
 PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I)
 Documents = Callable[[str], Document]
