@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.alignment import consistent
 from bot.check import Checked, check
+from bot.roles import swapped
 from index.documents import Document, bundled_document
 from index.passages import Passage, make_passages
 
@@ -60,3 +62,19 @@ def test_according_to_x_y_said_is_attributed_to_y() -> None:
 def test_he_said_with_a_quotation_is_not_attributed_to_the_next_name() -> None:
     reply = "He said Turkey is “supporting Ukraine with this armed drone technology” [1]."
     assert run(reply, "Bayraktar continued").kept_sentences == 1
+
+
+def test_a_subject_swapped_with_a_prepositions_object_is_dropped() -> None:
+    reply = "In June, Lithuania reported that a group in Reuters started a crowdfunding campaign [1]."
+    assert run(reply, "In June").citations == ()
+
+
+def test_a_passive_keeps_its_agent() -> None:
+    assert not swapped(["Schumann admired Chopin"], ["Chopin was admired by Schumann"])
+    assert swapped(["Chopin admired Schumann"], ["Chopin was admired by Schumann"])
+
+
+def test_a_number_in_brackets_must_be_in_the_cited_sentence() -> None:
+    source = "The plant opened in 2008. It will send three UAVs to the front in 2011."
+    assert not consistent("It will send three UAVs to the front (2008).", [source])
+    assert consistent("It will send three UAVs to the front (2011).", [source])
