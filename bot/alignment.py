@@ -4,8 +4,7 @@ Word overlap alone keeps "Baykar has never supplied drones to Ukraine" (one word
 war with Ukraine" (the same words, roles reversed) and a name or number swapped for another of the same
 document. So each clause of the claim is aligned with the cited source sentence (and clause) sharing most of
 its words, and must agree with it: its names and numbers are in that sentence, it is negated exactly when
-that clause is, and a name after a preposition ("to Ukraine", "from Lithuania") is not after another one
-there. A hedge stating an absence ("The passages do not say whether X, but ...")
+that clause is, and no two names trade roles there (bot.roles). A hedge stating an absence ("The passages do not say whether X, but ...")
 claims nothing about X, so only what follows it is checked.
 """
 
