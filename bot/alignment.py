@@ -4,14 +4,15 @@ Word overlap alone keeps "Baykar has never supplied drones to Ukraine" (one word
 war with Ukraine" (the same words, roles reversed) and a name or number swapped for another of the same
 document. So each clause of the claim is aligned with the cited source sentence (and clause) sharing most of
 its words, and must agree with it: its names and numbers are in that sentence, it is negated exactly when
-that clause is, and no two names trade roles there (bot.roles). A hedge stating an absence ("The passages do not say whether X, but ...")
-claims nothing about X, so only what follows it is checked.
+that clause is, and no two names trade roles there (bot.roles). A hedge stating an absence ("The passages
+do not say whether X, but ...") claims nothing about X, so only what follows it is checked.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from bot.roles import swapped
@@ -50,7 +51,7 @@ def claim_terms(text: str) -> list[str]:
     return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
 
 
-def covered(wanted: Sequence[str], found: frozenset[str] | set[str]) -> float:
+def covered(wanted: Sequence[str], found: AbstractSet[str]) -> float:
     """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
     prefixes = {term[:5] for term in found if len(term) >= 5}
     hits = sum(1 for term in wanted if term in found or (len(term) >= 5 and term[:5] in prefixes))

@@ -26,7 +26,9 @@ QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
-PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I)
+PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I
+)
 Documents = Callable[[str], Document]
 
 
@@ -193,8 +195,9 @@ def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Docu
         alone = [found for passage in chosen if (found := support(claim, passage, documents))]
         return agreeing(sentence.body, alone) or agreeing(sentence.body, joint_supports(claim, chosen, documents))
     for passage in passages:
-        if found := agreeing(sentence.body, [s] if (s := support(claim, passage, documents)) else []):
-            return found
+        best = support(claim, passage, documents)
+        if agreed := agreeing(sentence.body, [best] if best else []):
+            return agreed
     return []
 
 

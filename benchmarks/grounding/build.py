@@ -215,7 +215,8 @@ def written(doc: str, passages: list[Passage], rng: random.Random) -> list[dict]
             continue
         cited = [next(i for i, p in enumerate(passages) if anchor in p.text) for anchor in entry["cite"]]
         chosen = given(passages, cited, rng)
-        reply = re.sub(r"\[(\d)\]", lambda m: f"[{chosen.index(cited[int(m.group(1)) - 1]) + 1}]", entry["reply"])
+        renumbered = {f"[{n}]": f"[{chosen.index(i) + 1}]" for n, i in enumerate(cited, start=1)}
+        reply = re.sub(r"\[\d\]", lambda m, table=renumbered: table[m.group(0)], entry["reply"])
         items.append(item(doc, entry["type"], "faithful", reply, chosen, passages))
     return items
 
