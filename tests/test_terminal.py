@@ -101,7 +101,7 @@ def test_documents_sharing_a_name_say_how_to_pick_one(tmp_path: Path) -> None:
 
 def test_messages_name_a_path_once_and_count_in_words(tmp_path: Path) -> None:
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\x00\x01")
-    (tmp_path / "notes.txt").write_text("Kestrel\n\nThe kestrel hovers.\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("The kestrel hovers.\n", encoding="utf-8")
     result = invoke("index", "add", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert result.stderr.count(str(tmp_path / "image.txt")) == 1, result.stderr
@@ -114,8 +114,8 @@ def test_config_shows_the_dimension_of_the_configured_model(monkeypatch: pytest.
 
 
 def test_piped_index_list_keeps_long_sources_whole(tmp_path: Path) -> None:
-    folder = tmp_path / ("long-folder-name-" * 20)
-    folder.mkdir()
+    folder = tmp_path.joinpath(*["long-folder-name"] * 16)  # longer than the 250 columns set above
+    folder.mkdir(parents=True)
     add(folder / "notes.txt", "Kestrel\n\nThe kestrel hovers.\n")
     assert str((folder / "notes.txt").resolve()) in invoke("index", "list").output
 
