@@ -68,7 +68,9 @@ def progress_display() -> Progress:
     is known (counting and reading the files happens inside it)."""
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
-    return Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=console(), transient=True)
+    return Progress(
+        SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=console(), transient=True
+    )
 
 
 @contextmanager

@@ -18,7 +18,6 @@ from index.errors import IndexMissing, QuestionError
 from index.store import Store, open_client
 
 
-
 def clean_question(question: str, limit: int) -> str:
     """The question without control characters, or a QuestionError saying what is wrong with it."""
     cleaned = " ".join(CONTROL.sub(" ", question).split())
