@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from index.store import Store
 
 TokenSink = Callable[[str], None]
+PRONOUNS = frozenset({"I"})  # capitalised, yet "How do I add ..." names the asker, not a speaker to quote
 ASKED_SPEAKER = re.compile(
     r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
@@ -117,7 +118,8 @@ def asked_speaker(question: str) -> str | None:
     """The person in "what did X say/tell ...", when X is named (not "the company" or "they")."""
     asked = ASKED_SPEAKER.search(question)
     who = asked.group("who") if asked else ""
-    return who if any(word[:1].isupper() for word in who.split()) else None
+    named = [word for word in who.split() if word not in PRONOUNS]
+    return who if any(word[:1].isupper() for word in named) else None
 
 
 class ExtractiveAnswerer:
@@ -298,5 +300,6 @@ def said_phrase(sentence: str) -> str:
 
 def abstention(question: str, scope: str, what: str | None = None) -> Answer:
     """An answer that says the documents do not answer, and cites nothing."""
-    text = f"{scope} doesn't {what}." if what else f"{scope} doesn't say {indirect(question)}."
+    verb = "don't" if scope.endswith("s") else "doesn't"  # "The documents don't", "The article doesn't"
+    text = f"{scope} {verb} {what}." if what else f"{scope} {verb} say {indirect(question)}."
     return Answer(question, text, True)

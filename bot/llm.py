@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
@@ -20,6 +19,7 @@ import openai
 from bot.answer import Answer, Answerer, TokenSink, abstention
 from bot.check import Checked, check
 from bot.llm_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
+from bot.printable import CONTROL
 from bot.retrieve import Retrieval
 from index.errors import AnswerUnavailable, SettingsError
 from index.passages import Passage
@@ -53,7 +53,6 @@ LLM_ERRORS: tuple[type[Exception], ...] = (
 )
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
