@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.doc_stats import longest_names, names
 from index.documents import Document
 from index.passages import sentence_spans
 
@@ -21,11 +22,6 @@ MAX_ATTRIBUTED = 32
 SPEECH_VERB = re.compile(
     r"\b(said|says|say|saying|told|tells|continued|added|announced|stated|wrote|tweeted|explained|"
     r"according to)\b"
-)
-NAME = re.compile(r"(?:[A-Z][\w’'-]*+\.?\s+){0,3}[A-Z][\w’'-]+")
-NOT_NAMES = frozenset(
-    "The A An In On At During After Before When While Earlier Additionally However Upon But And It "
-    "This That These Those He She They We I".split()
 )
 
 
@@ -125,23 +121,14 @@ def subject_of(clause: str) -> str | None:
     return found[0] if found and not re.search(r"\b(the company|the firm|it|they)\s*$", clause.strip()) else None
 
 
-def names(text: str) -> list[str]:
-    """Capitalised word runs, without leading sentence words like "During" or "The"."""
-    result = []
-    for match in NAME.finditer(text):
-        words = match.group(0).split()
-        while words and words[0] in NOT_NAMES:
-            words.pop(0)
-        if words:
-            result.append(" ".join(words))
-    return result
-
-
 def full_name(text: str, name: str) -> str:
     """The longest form of a name in the text that ends with its last word ("Bayraktar" -> "Haluk Bayraktar")."""
-    last = name.split()[-1]
-    forms = [form for form in names(text) if form.split()[-1] == last and len(form.split()) <= 3]
-    return max(forms, key=len, default=name)
+    return name_in(longest_names(text), name)
+
+
+def name_in(longest: dict[str, str], name: str) -> str:
+    """The longest form of `name` among a document's longest names (index.doc_stats.longest_names)."""
+    return longest.get(name.split()[-1], name)
 
 
 def same_person(asked: str, speaker: str) -> bool:
