@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
+from bot.citations import Citation, Quote, attributed_quotes, name_in, same_person
 from bot.question import content_words, expected_kind, indirect, weights
 from bot.retrieve import Retrieval
 from index.lexical import terms
-from index.passages import Passage, make_passages, sentence_spans
+from index.passages import Passage, sentence_spans
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
+    from index.doc_stats import DocumentStats
     from index.embeddings import NamedEmbeddings
     from index.store import Store
 
@@ -84,6 +85,8 @@ class Candidate:
     context: str  # the sentence before, which often names the topic a quotation is about
     dense: float = 0.0
     coverage: float = 0.0
+    window: str = field(default="", repr=False)  # the document's text around the passage, read from the store
+    window_start: int = 0  # where `window` starts in the document
 
     @property
     def text(self) -> str:
@@ -99,6 +102,8 @@ PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.64, 0.35
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
 SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
+CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
+LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
 
 
 def supported(candidate: Candidate) -> bool:
@@ -131,8 +136,7 @@ class ExtractiveAnswerer:
         self.store = store
         self.embeddings = embeddings
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
-        self.texts: dict[tuple[str, str], str] = {}  # (source, version) -> text, read once from the store
-        self.document_terms: dict[tuple[str, str], list[set[str]]] = {}  # (source, version) -> each sentence's terms
+        self.document_stats: dict[tuple[str, str], DocumentStats] = {}  # (source, version) -> its statistics
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.conversation import resolve_references
@@ -183,14 +187,16 @@ class ExtractiveAnswerer:
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
-        speaker = full_name(self.text_of(candidate.passage), quote.speaker or who)
+        speaker = name_in(self.stats_of(candidate.passage).names, quote.speaker or who)
         words = candidate.passage.text[quote.start - candidate.passage.start : quote.end - candidate.passage.start]
         text = f"{speaker} {said_phrase(candidate.text)}: “{words.strip().rstrip(',')}” [1]"
         return Answer(question, text, False, (citation,))
 
     def quotes(self, candidate: Candidate) -> list[Quote]:
         """Quotations that begin inside this candidate sentence, with absolute offsets."""
-        return attributed_quotes(self.text_of(candidate.passage), (candidate.start, candidate.end))
+        base = candidate.window_start
+        found = attributed_quotes(candidate.window, (candidate.start - base, candidate.end - base))
+        return [replace(quote, start=quote.start + base, end=quote.end + base) for quote in found]
 
     def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
         """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
@@ -199,7 +205,11 @@ class ExtractiveAnswerer:
         candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
         documents = {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}
-        weight = {key: weights(list(words), self.sentence_terms(passage)) for key, passage in documents.items()}
+        weight = {
+            key: weights(list(words), stats.sentences, stats.containing)
+            for key, passage in documents.items()
+            for stats in [self.stats_of(passage)]
+        }
         vectors = self.embed([candidate.text for candidate in candidates])
         query = np.asarray(retrieval.query_vector)
         return [
@@ -211,18 +221,13 @@ class ExtractiveAnswerer:
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
 
-    def sentence_terms(self, passage: Passage) -> list[set[str]]:
-        """The terms of every sentence of the passage's document, which weigh the question's words: rare in
-        the document, important. Other documents, however many, cannot change how its sentences compare."""
+    def stats_of(self, passage: Passage) -> DocumentStats:
+        """The statistics of the passage's document, computed at ingest: its sentences' terms weigh the
+        question's words (rare in the document, important), and other documents cannot change them."""
         key = (passage.source, passage.doc_hash)
-        if key not in self.document_terms:
-            text = self.text_of(passage)
-            self.document_terms[key] = [
-                set(terms(text[start:end]))
-                for part in make_passages(passage.source, passage.doc_hash, text)
-                for start, end in sentence_spans(text, part.start, part.end)
-            ]
-        return self.document_terms[key]
+        if key not in self.document_stats:
+            self.document_stats[key] = self.store.stats.stats(*key)
+        return self.document_stats[key]
 
     def coverage(
         self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
@@ -249,21 +254,16 @@ class ExtractiveAnswerer:
         return float(np.max(np.stack(vectors[1:]) @ vectors[0]))
 
     def sentences(self, passage: Passage) -> list[Candidate]:
-        text = self.text_of(passage)
-        spans = sentence_spans(text, passage.start, passage.end)
-        before = sentence_spans(text, max(0, passage.start - 600), passage.start)[-1:] or [(0, 0)]
-        previous = [*before, *spans[:-1]]
+        """The passage's sentences, each with the sentence before it; only the text around it is read."""
+        base = max(0, passage.start - CONTEXT_CHARS - LOOK_BEHIND)
+        text = self.store.stats.window(passage.source, passage.doc_hash, base, passage.end)
+        spans = sentence_spans(text, passage.start - base, passage.end - base)
+        before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
+        previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
         return [
-            Candidate(passage, start, end, text[p_start:p_end])
+            Candidate(passage, start + base, end + base, text[p_start:p_end], window=text, window_start=base)
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
         ]
-
-    def text_of(self, passage: Passage) -> str:
-        """The full text of the document version a passage belongs to (citations are re-checked by the core)."""
-        key = (passage.source, passage.doc_hash)
-        if key not in self.texts:
-            self.texts[key] = self.store.document(passage.source).text
-        return self.texts[key]
 
     def embed(self, texts: list[str]) -> list[np.ndarray]:
         missing = list(dict.fromkeys(text for text in texts if text not in self.vectors))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 
 from index.lexical import terms
 
@@ -56,14 +56,10 @@ def expected_kind(question: str) -> Callable[[str], bool] | None:
     return None
 
 
-def weights(wanted: list[str], pool: Iterable[set[str]]) -> dict[str, float]:
-    """Inverse document frequency over the candidate sentences: rare terms matter most, absent ones most."""
-    sentences = list(pool)
-    count = len(sentences)
-    return {
-        term: math.log(1 + (count + 1) / (1 + sum(1 for found in sentences if term in found)))
-        for term in dict.fromkeys(wanted)
-    }
+def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
+    """Inverse document frequency over a document's `sentences`, `containing[term]` of which hold the term:
+    rare terms matter most, absent ones most."""
+    return {term: math.log(1 + (sentences + 1) / (1 + containing.get(term, 0))) for term in dict.fromkeys(wanted)}
 
 
 def content_words(text: str) -> list[str]:

@@ -13,8 +13,12 @@ MAX_PASSAGE_CHARS = 1000
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by space and a likely sentence start,
-# or at a line break that opens a list item or heading.
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)")
+# or at a line break that opens a list item or heading. Linear time: a punctuation run is tried once, from
+# its first mark, with possessive quantifiers (backtracking into it could never succeed), and of a run of line
+# breaks only the last is tried (the others would only have ended empty sentences).
+SENTENCE_END = re.compile(
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9])|\n(?=[^\S\n]*+(?:[-*+#>]|\d++[.)])\s)"
+)
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
@@ -64,13 +68,18 @@ def is_abbreviation(text: str, dot: int) -> bool:
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences inside text[start:end], as absolute offsets."""
     spans, begin = [], start
-    for match in SENTENCE_END.finditer(text, start, end):
-        if text[match.start()] == "." and is_abbreviation(text, match.start()):
+    unclosed, counted = 0, start  # “ minus ” in text[begin:counted], kept as a running count (linear time)
+    # on a copy of the range, so that the look-behind sees nothing before `start`, as `finditer(text, start)` would
+    for match in SENTENCE_END.finditer(text[start:end]):
+        stop = start + match.end()
+        if text[start + match.start()] == "." and is_abbreviation(text, start + match.start()):
             continue
-        if text.count("“", begin, match.end()) > text.count("”", begin, match.end()):
+        unclosed += text.count("“", counted, stop) - text.count("”", counted, stop)
+        counted = stop
+        if unclosed > 0:
             continue  # a quotation of several sentences stays one unit, so it is cited whole
-        spans.append(trimmed(text, begin, match.end()))
-        begin = match.end()
+        spans.append(trimmed(text, begin, stop))
+        begin, unclosed = stop, 0
     spans.append(trimmed(text, begin, end))
     return [span for span in spans if span]
 
