@@ -14,7 +14,7 @@ import click
 
 from bot.cli_common import Group, console, settings
 from bot.cli_index import bench_group, feedback_group, index_group, list_documents
-from bot.printable import for_terminal
+from bot.printable import for_terminal, json_line
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], an
     bot = build(settings(), answerer=answerer)
     answer = bot.ask(question, sources=frozenset(sources), quotes_only=quotes)
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        click.echo(json_line(answer.to_json()))
     else:
         render(console(), answer)
 

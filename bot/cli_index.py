@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli_common import Group, console, counted, progress_bar, progress_display, settings, writing
-from bot.printable import for_terminal
+from bot.printable import for_terminal, json_line
 
 PIPED_WIDTH = 100_000  # no terminal to fit: a long source path is printed whole
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from bot.citations import Citation
     from bot.core import Citebot
+    from index.documents import Document
 
 
 @click.group(name="index", cls=Group)
@@ -107,22 +108,19 @@ def index_remove(source: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print source, title, text and passages as one JSON object.")
 def index_show(source: str, as_json: bool) -> None:
     """Print a document's stored text exactly: the text that citation offsets index into."""
-    import json
-
     from bot.core import build
 
     bot = build(settings())
     document = bot.store.document(bot.find_source(source))
     if as_json:
-        click.echo(json.dumps(document_json(document), ensure_ascii=False))
+        click.echo(json_line(document_json(document)))
         return
-    # the text as stored, unwrapped and unstyled; only a missing final newline is added, for the prompt
-    console().print(
-        document.text, markup=False, emoji=False, soft_wrap=True, end="" if document.text.endswith("\n") else "\n"
-    )
+    # piped, the text as stored, byte for byte; on a terminal without the control sequences a document may hide
+    text = document.text if not sys.stdout.isatty() else for_terminal(document.text, markup=False)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
-def document_json(document: Any) -> dict[str, Any]:
+def document_json(document: Document) -> dict[str, object]:
     """The shape `index show --json` prints: each passage as its [start, end) offsets and text."""
     from index.passages import make_passages
 

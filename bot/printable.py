@@ -8,6 +8,7 @@ text and the `--json` output stay exact; only what is printed is cleaned.
 
 from __future__ import annotations
 
+import json
 import re
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls, but tab and newline
@@ -29,3 +30,13 @@ def for_terminal(text: str, *, label: bool = False, markup: bool = True) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def json_line(value: object) -> str:
+    """`value` as one line of JSON, readable (non-ASCII kept) yet inert on a terminal: the C1 controls and
+    bidi overrides that JSON leaves raw are written as \\u escapes, so the decoded text stays exact."""
+    text = json.dumps(value, ensure_ascii=False)
+    return INERT_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+INERT_IN_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
