@@ -125,8 +125,8 @@ class Emulator(Users, Reading):
             if fault.takes("stall", request):
                 await asyncio.sleep(fault.seconds)
         try:
-            if (fault := next((f for f in self.faults if f.takes("429", request)), None)) is not None:
-                raise rules.limited(fault.seconds)
+            if (limited := next((f for f in self.faults if f.takes("429", request)), None)) is not None:
+                raise rules.limited(limited.seconds)
             return await self.route(request)
         except Refused as refused:
             return reply(refused.body, refused.status, getattr(refused, "headers", None))
@@ -252,14 +252,14 @@ class Emulator(Users, Reading):
         return socket
 
     async def on_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame["op"], frame.get("d")
+        op, data = frame["op"], frame.get("d") or {}  # a heartbeat carries a number or null, not used
         if op == 1:
             await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
         elif op == 2 and self.close_code is not None:
             await socket.close(code=self.close_code)
         elif op == 2:
             self.identifies += 1
-            self.intents = data.get("intents", 0)
+            self.intents = int(data["intents"])
             self.session_id, self.events = f"session-{next(self.ids)}", []
             await self.dispatch("READY", payloads.ready(self.session_id, self.gateway_url))
             await self.dispatch("GUILD_CREATE", payloads.guild())
@@ -282,6 +282,7 @@ class Emulator(Users, Reading):
         """Close the gateway socket the way Discord does when it wants the client to RESUME."""
         assert self.socket is not None
         await self.socket.close(code=code)
+
 
 def ok(data: Any) -> Any:
     async def respond() -> web.Response:

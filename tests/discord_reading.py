@@ -25,7 +25,6 @@ class Request:
 class Reading:
     requests: list[Request]
 
-
     def sent(self, method: str = "", pattern: str = ".*") -> list[Request]:
         return [r for r in self.requests if (not method or r.method == method) and re.fullmatch(pattern, r.path)]
 
