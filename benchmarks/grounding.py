@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/grounding.py [--split tune|validation|all] [--show]
 
 Reads benchmarks/grounding/{documents,tune,validation}.jsonl (built by benchmarks/grounding/build.py from
-real text) and runs each reply through `bot.check.check` with the passages it was given. A faithful reply
+real text) and runs each reply through `bot.llm.grounding.check` with the passages it was given. A faithful reply
 is kept when no sentence is dropped; an unfaithful one is rejected when a sentence is dropped. Prints the
 rates per split and per kind of reply (hand-written faithful kinds; negation/number/entity/role changes).
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "grounding"
 
-from bot.check import check  # noqa: E402
+from bot.llm.grounding import check  # noqa: E402
 from index.documents import Document  # noqa: E402
 from index.passages import make_passages  # noqa: E402
 

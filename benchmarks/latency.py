@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEV_QA, OWN_QA, ROOT, machine, p50_p95, percentile, save, table  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.evaluate import load_questions  # noqa: E402
+from bot.evaluation.evaluate import load_questions  # noqa: E402
 
 STAGES = ["embed", "dense", "lexical", "fusion", "answer"]
 CITEBOT = str(ROOT / ".venv" / "bin" / "citebot")

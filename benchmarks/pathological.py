@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.citations import attributed_quotes  # noqa: E402
+from bot.answering.citations import attributed_quotes  # noqa: E402
 from index.passages import make_passages, paragraph_spans  # noqa: E402
 
 # name -> a piece repeated to the wanted length (framed by ordinary words, so sentence rules apply)

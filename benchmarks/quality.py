@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEV_QA, OWN_QA, OneSided, machine, save, table  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.evaluate import load_questions, run, score, summary_rows  # noqa: E402
+from bot.evaluation.evaluate import load_questions, run, score, summary_rows  # noqa: E402
 
 METRICS = ["evidence recall", "precision@1", "abstention (unanswerable)", "false abstention (answerable)"]
 

@@ -40,7 +40,7 @@ from common import (  # noqa: E402
 )
 
 from bot.config import Settings  # noqa: E402
-from bot.evaluate import load_questions, run, summary_rows  # noqa: E402
+from bot.evaluation.evaluate import load_questions, run, summary_rows  # noqa: E402
 from index.embeddings import NamedEmbeddings  # noqa: E402
 
 BARE_SAMPLE = 512
@@ -100,7 +100,7 @@ def disk_mb(folder: Path) -> float:
 
 def lexical_startup(store: Any) -> dict[str, float]:
     """Seconds to get a lexical index in a fresh Store: from disk, and by rebuilding from Chroma."""
-    from index.lexical import LexicalIndex, lexical_folder, load_or_build
+    from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
 
     versions = [(info.source, info.sha256) for info in store.catalog.values()]
     started = time.perf_counter()

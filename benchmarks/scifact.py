@@ -17,7 +17,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, save, shared_path, table  # noqa: E402
 
-from bot import beir  # noqa: E402
+from bot.evaluation import beir  # noqa: E402
 from bot.retrieve import normalised as min_max  # noqa: E402
 
 Scored = list[tuple[Any, float]]
@@ -94,7 +94,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True)
     args = parser.parse_args()
     from index.embeddings import LocalEmbeddings
-    from index.store import Store, open_client
+    from index.storage.store import Store, open_client
 
     data = beir.load(args.data or shared_path("bench", "scifact"), args.split)
     embeddings = LocalEmbeddings()

@@ -6,16 +6,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.answer import Answer, Answerer, TokenSink
-from bot.citations import verify
+from bot.answering.answer import Answer, Answerer, TokenSink
+from bot.answering.citations import verify
 from bot.config import Settings
-from bot.conversation import Conversation
+from bot.answering.conversation import Conversation
 from bot.printable import CONTROL
 from bot.retrieve import Retriever
 from index.documents import Document, bundled_document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
-from index.store import Store, open_client
+from index.storage.store import Store, open_client
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -67,7 +67,7 @@ class Citebot:
             timings_ms={**retrieval.timings_ms, **answer.timings_ms},
         )
         if conversation is not None:
-            conversation.add(question, answer)
+            conversation.add(question, answer.text)
         return answer
 
     def scope(self, sources: frozenset[str] | None) -> frozenset[str] | None:
@@ -119,7 +119,7 @@ def embeddings_for(settings: Settings) -> NamedEmbeddings:
     if settings.embedding_model == LOCAL_MODEL_NAME:
         return LocalEmbeddings()
     if settings.embedding_model.startswith("openai:") and settings.llm_configured:
-        from bot.llm import make_client
+        from bot.llm.answerer import make_client
 
         model = settings.embedding_model.removeprefix("openai:")
         return OpenAIEmbeddings(make_client(settings), model, settings.embedding_dimension)
@@ -136,7 +136,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     `answerer` is "extractive" or "llm"; by default the LLM when one is configured, with the extractive
     answerer as its fallback.
     """
-    from bot.answer import ExtractiveAnswerer
+    from bot.answering.extractive import ExtractiveAnswerer
     from index.errors import SettingsError
 
     chosen = answerer or ("llm" if settings.llm_configured else "extractive")
@@ -147,7 +147,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     store = open_store(settings, embeddings)
     extractive = ExtractiveAnswerer(store, embeddings)
     if chosen == "llm":
-        from bot.llm import llm_answerer
+        from bot.llm.answerer import llm_answerer
 
         return Citebot(store, Retriever(store, embeddings), llm_answerer(settings, store, extractive), settings)
     return Citebot(store, Retriever(store, embeddings), extractive, settings)
@@ -156,7 +156,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
 def rebuild(settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter) -> int:
     """Drop the passages and embed every stored document again with the configured model; `track` walks
     the documents (a front end's progress bar)."""
-    from index.store import stored_documents
+    from index.storage.store import stored_documents
 
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
     documents = stored_documents(client, settings.collection)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from index.embeddings import NamedEmbeddings
 from index.passages import Passage
-from index.store import Store
+from index.storage.store import Store
 
 Scored = list[tuple[Passage, float]]
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation
+from bot.answering.conversation import Conversation
 from bot.core import Citebot
-from bot.evaluate import load_questions, run
+from bot.evaluation.evaluate import load_questions, run
 from tests.conftest import DEV_QA
 
 OWN_QA = Path(__file__).parent / "qa" / "article_qa.jsonl"

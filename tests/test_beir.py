@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot import beir
-from bot.cli import cli
+from bot.evaluation import beir
+from bot.cli.app import cli
 
 ABSTRACTS = {
     "d1": ("Coffee and sleep", "Caffeine taken late in the day delays sleep onset in adults."),
@@ -84,7 +84,7 @@ def test_rerun_embeds_nothing_again(tmp_path: Path) -> None:
     args = ["bench", "beir", str(folder), "--run-out", str(tmp_path / "run.tsv"), "--cache", str(cache)]
     assert CliRunner().invoke(cli, args).exit_code == 0
     from index.embeddings import LocalEmbeddings
-    from index.store import Store, open_client
+    from index.storage.store import Store, open_client
 
     store = Store(open_client(cache, None, 10.0), LocalEmbeddings(), "beir")
     assert beir.missing(store, beir.load(folder, "test").corpus) == []
@@ -145,7 +145,7 @@ def test_lexical_index_is_saved_once_and_loaded_at_the_next_start(make_bot: Any,
 
 def test_passages_are_read_from_chroma_a_page_at_a_time(make_bot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """One get() of every passage fails past ~32k records (SQLite's variable limit); pages of PAGE do not."""
-    from index import records
+    from index.storage import records
 
     monkeypatch.setattr(records, "PAGE", 3)
     bot = make_bot()

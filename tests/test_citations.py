@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.citations import Citation, CitationMismatch, attributed_quotes, full_name, verify
+from bot.answering.citations import Citation, CitationMismatch, attributed_quotes, full_name, verify
 from index.documents import bundled_document
 from index.passages import paragraph_spans
 

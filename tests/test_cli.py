@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
+from bot.cli.app import cli
 from index.embeddings import LocalEmbeddings
 
 JSON_KEYS = ["question", "answer", "abstained", "citations", "latency_ms", "answerer"]

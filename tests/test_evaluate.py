@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core import Citebot
-from bot.evaluate import load_questions, run, score, summary_rows
+from bot.evaluation.evaluate import load_questions, run, score, summary_rows
 
 SQUAD_STYLE = Path(__file__).parent / "data" / "squad_style_qa.jsonl"
 

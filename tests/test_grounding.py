@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.alignment import consistent
-from bot.check import Checked, check
-from bot.roles import swapped
+from bot.llm.alignment import consistent
+from bot.llm.grounding import Checked, check
+from bot.llm.roles import swapped
 from index.documents import Document, bundled_document
 from index.passages import Passage, make_passages
 

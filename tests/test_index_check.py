@@ -5,8 +5,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Citebot, rebuild
-from index.check import check
-from index.chroma import open_client
+from index.storage.consistency import check
+from index.storage.chroma import open_client
 from index.passages import Passage
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answer import ExtractiveAnswerer
+from bot.answering.extractive import ExtractiveAnswerer
 from bot.core import Citebot
 from index.documents import Document, bundled_document
 

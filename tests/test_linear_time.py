@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.citations import attributed_quotes
+from bot.answering.citations import attributed_quotes
 from index.passages import make_passages, paragraph_spans
 
 MEGABYTE = 1_000_000

@@ -21,7 +21,7 @@ UNPRIVILEGED = ["setpriv", f"--inh-caps={NO_OVERRIDE}", f"--bounding-set={NO_OVE
 def citebot(data_dir: Path, *args: str, stdin: str = "", privileged: bool = False) -> subprocess.CompletedProcess[str]:
     """`citebot ARGS` in a child process, unable to write read-only files unless `privileged`."""
     env = {**os.environ, "CITEBOT_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO), "COLUMNS": "250"}
-    command = [sys.executable, "-c", "from bot.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from bot.cli.app import main; main()", *args]
     prefix = [] if privileged else UNPRIVILEGED
     return subprocess.run(prefix + command, input=stdin, env=env, capture_output=True, text=True, timeout=240)
 

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.progress import Progress
 
-from bot.answer import abstention, asked_speaker
-from bot.cli import cli
+from bot.answering.answer import abstention
+from bot.answering.extractive import asked_speaker
+from bot.cli.app import cli
 from bot.printable import for_terminal
 from index.embeddings import LocalEmbeddings
 

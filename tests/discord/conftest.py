@@ -17,7 +17,7 @@ import yarl
 
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_bot import CitebotClient
+from bot.discord.client import CitebotClient
 from tests.discord_emulator import TOKEN, Emulator
 
 Started = AbstractAsyncContextManager[tuple[Emulator, CitebotClient]]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_commands import REFUSAL
+from bot.discord.commands import REFUSAL
 
 DOCUMENT = (
     "# Zorblax reactor notes\n\n"

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_render import unescape
+from bot.discord.render import unescape
 from tests.discord_emulator import CHANNEL_ID
 
 Bots = Callable[..., Citebot]

@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer
-from bot.citations import Citation
-from bot.discord_render import (
+from bot.answering.answer import Answer
+from bot.answering.citations import Citation
+from bot.discord.render import (
     ABSTAIN_PREFIX,
     CONTENT_LIMIT,
     CONTINUED,

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.app import cli
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_bot import run
+from bot.discord.client import run
 from index.errors import SettingsError
 from tests.discord_emulator import TOKEN, Emulator
 

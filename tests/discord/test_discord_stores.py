@@ -7,11 +7,11 @@ import io
 import json
 from pathlib import Path
 
-from bot.answer import Answer
-from bot.citations import Citation
-from bot.discord_gate import Busy, Gate
-from bot.feedback import DOWN, UP, FeedbackStore
-from bot.threads import ConversationStore
+from bot.answering.answer import Answer
+from bot.answering.citations import Citation
+from bot.discord.gate import Busy, Gate
+from bot.discord.feedback import DOWN, UP, FeedbackStore
+from bot.discord.conversations import ConversationStore
 
 CITATION = Citation(1, "a.txt", "A", 3, 9, "quoted", "hash", 2, "https://example.org")
 ANSWER = Answer("Who?", "Them [1]", False, (CITATION,), notice="note")
@@ -30,7 +30,7 @@ def test_a_conversation_survives_a_restart_with_the_same_answers(tmp_path: Path)
     reopened = ConversationStore(tmp_path / "d.sqlite3", ttl=60)
     conversation = reopened.load(7)
     assert [turn.question for turn in conversation.turns] == ["Who?"]
-    assert conversation.turns[0].answer == ANSWER
+    assert conversation.turns[0].answer == ANSWER.text
     assert reopened.load(8).turns == []
 
 
@@ -106,7 +106,7 @@ def test_a_user_on_cooldown_is_told_how_long_to_wait() -> None:
 def test_citebot_feedback_export_writes_the_votes_as_json_lines(data_dir: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import cli
+    from bot.cli.app import cli
 
     store = FeedbackStore(data_dir / "feedback.sqlite3")
     store.vote(store.record_answer(ANSWER, channel=5), 9, DOWN)

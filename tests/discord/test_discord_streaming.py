@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
 

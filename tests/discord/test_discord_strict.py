@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_render import CONTENT_LIMIT, unescape
+from bot.discord.render import CONTENT_LIMIT, unescape
 from tests.discord_emulator import CHANNEL_ID, Emulator
 
 Bots = Callable[..., Citebot]

@@ -24,8 +24,8 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_bot import SORRY, CitebotClient
-from bot.discord_gate import BUSY_TEXT
+from bot.discord.client import SORRY, CitebotClient
+from bot.discord.gate import BUSY_TEXT
 from tests.conftest import dev_questions
 from tests.discord.test_discord_latency import QUESTIONS as LATENCY_QUESTIONS
 from tests.discord.test_discord_latency import lag_probe

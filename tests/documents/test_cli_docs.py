@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.app import cli
 
 from .conftest import pdf_bytes
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.app import cli
 from bot.core import Citebot
 from index.documents import Document, collect
 from index.errors import StoreUnavailable
@@ -213,7 +213,7 @@ def test_a_server_that_freezes_mid_way_times_out(make_bot: Callable[..., Citebot
 def test_a_server_killed_mid_replace_leaves_the_old_version_whole(
     make_bot: Callable[..., Citebot], own_server: ChromaServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("index.store.EMBED_BATCH", 4)  # so that a short document takes several batches
+    monkeypatch.setattr("index.storage.store.EMBED_BATCH", 4)  # so that a short document takes several batches
     old = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"Old entry {n}." for n in range(20)))
     new = Document("ledger.txt", "Ledger", "Ledger\n\n" + "\n\n".join(f"New entry {n}." for n in range(20)))
     bot = make_bot(chroma_url=own_server.url)

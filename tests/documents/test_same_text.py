@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Citebot, rebuild
-from index.check import check
+from index.storage.consistency import check
 from index.documents import Document, load_file
 from index.passages import make_passages
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.app import cli
 
 
 def test_index_show_prints_the_stored_text_and_its_passages(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from bot.core import Citebot
 from index.documents import Document, load_file, location
 from index.errors import IndexMissing
-from index.store import Store, is_stale
+from index.storage.store import Store, is_stale
 
 from .conftest import ARTICLE_HTML, pdf_bytes
 
@@ -138,7 +138,7 @@ def test_sweep_removes_what_an_interrupted_write_left(docbot: Citebot) -> None:
 
 
 def test_rebuild_reads_back_pages_and_dates(docbot: Citebot, tmp_path: Path) -> None:
-    from index.store import stored_documents
+    from index.storage.store import stored_documents
 
     (tmp_path / "report.pdf").write_bytes(pdf_bytes(["One.", "Two."], title="Report"))
     document = load_file(tmp_path / "report.pdf")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.check import Checked, check, sentences
-from bot.citations import verify
-from bot.llm_text import standalone
+from bot.llm.grounding import Checked, check, sentences
+from bot.answering.citations import verify
+from bot.llm.prompt_text import standalone
 from index.documents import Document, bundled_document
 from index.passages import Passage, make_passages
 from prompts import MissingVariables, render, render_messages

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from fake_llm import FakeServer
 
-from bot.citations import verify
-from bot.cli import cli
-from bot.conversation import Conversation
+from bot.answering.citations import verify
+from bot.cli.app import cli
+from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from bot.retrieve import Retrieval
 from index.embeddings import LocalEmbeddings
@@ -109,7 +109,7 @@ def test_a_reply_with_nothing_supported_is_an_abstention(llm_bot: Callable[..., 
 def test_the_model_rewrites_a_follow_up(llm_bot: Callable[..., Citebot]) -> None:
     bot = llm_bot("reply:Standalone question: What did Haluk Bayraktar say about Ukraine?")
     conversation = Conversation()
-    conversation.add("Who is the CEO of Baykar?", bot.ask("Who is the CEO of Baykar?"))
+    conversation.add("Who is the CEO of Baykar?", bot.ask("Who is the CEO of Baykar?").text)
     assert bot.answerer.rewrite("What did he say about Ukraine?", conversation) == (
         "What did Haluk Bayraktar say about Ukraine?"
     )
@@ -118,7 +118,7 @@ def test_the_model_rewrites_a_follow_up(llm_bot: Callable[..., Citebot]) -> None
 def test_a_failed_rewrite_falls_back_to_the_offline_rewrite(llm_bot: Callable[..., Citebot]) -> None:
     bot, offline = llm_bot("slow"), llm_bot("reply:x")
     conversation = Conversation()
-    conversation.add("Who is the CEO of Baykar?", offline.ask("Who is the CEO of Baykar?"))
+    conversation.add("Who is the CEO of Baykar?", offline.ask("Who is the CEO of Baykar?").text)
     started = time.perf_counter()
     rewritten = bot.answerer.rewrite("What did he say?", conversation)
     assert time.perf_counter() - started < TIMEOUT + 1

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answer import Answer
-from bot.citations import verify
-from bot.conversation import Conversation
+from bot.answering.answer import Answer
+from bot.answering.citations import verify
+from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from index.documents import Document
 

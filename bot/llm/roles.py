@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from index.lexical import STOPWORDS, terms
+from index.storage.lexical import STOPWORDS, terms
 
 NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 PREPOSITION = re.compile(

@@ -4,7 +4,7 @@ Word overlap alone keeps "Baykar has never supplied drones to Ukraine" (one word
 war with Ukraine" (the same words, roles reversed) and a name or number swapped for another of the same
 document. So each clause of the claim is aligned with the cited source sentence (and clause) sharing most of
 its words, and must agree with it: its names and numbers are in that sentence, it is negated exactly when
-that clause is, and no two names trade roles there (bot.roles). A hedge stating an absence ("The passages
+that clause is, and no two names trade roles there (bot.llm.roles). A hedge stating an absence ("The passages
 do not say whether X, but ...") claims nothing about X, so only what follows it is checked.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
-from bot.roles import swapped
-from index.lexical import terms, words
+from bot.llm.roles import swapped
+from index.storage.lexical import terms, words
 from index.passages import sentence_spans
 
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.

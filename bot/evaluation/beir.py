@@ -20,7 +20,7 @@ from bot.retrieve import fuse
 from index.documents import Document
 from index.errors import DocumentError
 from index.passages import Passage, make_passages
-from index.store import Store
+from index.storage.store import Store
 
 RUN_DEPTH = 100  # documents per query in the run file
 PASSAGE_DEPTH = 400  # passages per method: enough to leave >= 100 distinct documents

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli_common import Group, console, counted, progress_bar, progress_display, settings, writing
+from bot.cli.common import Group, console, counted, progress_bar, progress_display, settings, writing
 from bot.printable import for_terminal, json_line
 
 PIPED_WIDTH = 100_000  # no terminal to fit: a long source path is printed whole
@@ -16,7 +16,7 @@ PIPED_WIDTH = 100_000  # no terminal to fit: a long source path is printed whole
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bot.citations import Citation
+    from bot.answering.citations import Citation
     from bot.core import Citebot
     from index.documents import Document
 
@@ -133,7 +133,7 @@ def document_json(document: Document) -> dict[str, object]:
 def index_check() -> None:
     """Compare the index with its documents; say what is wrong and how to repair it."""
     from bot.core import build
-    from index.check import check
+    from index.storage.consistency import check
 
     problems = check(build(settings()).store)
     for problem in problems:
@@ -147,7 +147,7 @@ def index_check() -> None:
 def index_rebuild() -> None:
     """Re-embed every stored document with the configured embedding model."""
     from bot.core import rebuild
-    from index.store import write_lock
+    from index.storage.store import write_lock
 
     config = settings()
     with progress_display() as progress:
@@ -179,9 +179,9 @@ def bench_group() -> None:
 )
 def bench_beir(folder: Path, split: str, run_out: Path, cache_dir: Path | None) -> None:
     """Index a BEIR data set, rank its documents, write a run file and print nDCG@10 and recall."""
-    from bot import beir
+    from bot.evaluation import beir
     from index.embeddings import LocalEmbeddings
-    from index.store import Store, open_client
+    from index.storage.store import Store, open_client
 
     config = settings()
     data = beir.load(folder, split)
@@ -214,8 +214,8 @@ def feedback_group() -> None:
 def feedback_export(out_path: Path | None) -> None:
     """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
     from bot.core import build
-    from bot.feedback import FeedbackStore
-    from index.store import is_stale
+    from bot.discord.feedback import FeedbackStore
+    from index.storage.store import is_stale
 
     config = settings()
     store = FeedbackStore(config.data_dir / "feedback.sqlite3")

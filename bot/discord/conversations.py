@@ -1,7 +1,8 @@
 """Discord conversations kept in SQLite, so a thread's context survives a restart, until it goes idle.
 
-One row per turn, keyed by the Discord channel (a thread or a DM); the whole Answer is stored as JSON
-and rebuilt into the same frozen types on load. A thread the bot opened is remembered even with no turns.
+One row per turn, keyed by the Discord channel (a thread or a DM); the whole Answer is stored as JSON (the
+shape feedback records use), and a turn reads back only the answer's text. A thread the bot opened is
+remembered even with no turns.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
-from bot.citations import Citation
-from bot.conversation import MAX_TURNS, Conversation, Turn
+from bot.answering.answer import Answer
+from bot.answering.conversation import MAX_TURNS, Conversation, Turn
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (channel INTEGER PRIMARY KEY, opened_at REAL, active_at REAL);
@@ -50,18 +50,6 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
     record["notice"] = answer.notice
     record["citations"] = [vars(citation) for citation in answer.citations]
     return record
-
-
-def answer_from_record(record: dict[str, Any]) -> Answer:
-    return Answer(
-        question=record["question"],
-        text=record["answer"],
-        abstained=record["abstained"],
-        citations=tuple(Citation(**citation) for citation in record["citations"]),
-        answerer=record.get("answerer", "extractive"),
-        latency_ms=record.get("latency_ms", 0.0),
-        notice=record.get("notice"),
-    )
 
 
 class ConversationStore:
@@ -99,7 +87,7 @@ class ConversationStore:
             ).fetchall()
         if not rows or self.clock() - rows[-1][2] > self.ttl:
             return Conversation()
-        return Conversation([Turn(q, answer_from_record(json.loads(a))) for q, a, _ in rows[-MAX_TURNS:]])
+        return Conversation([Turn(q, json.loads(a)["answer"]) for q, a, _ in rows[-MAX_TURNS:]])
 
     def add(self, channel: int, question: str, answer: Answer) -> None:
         """Append one turn; an expired conversation starts again from this turn."""

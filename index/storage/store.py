@@ -15,17 +15,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.chroma import chroma_errors, reopen
-from index.chroma import open_client as open_client  # re-exported: callers import these from here
-from index.chroma import unavailable as unavailable
-from index.chroma import write_lock as write_lock
-from index.doc_stats import StatsStore
+from index.storage.chroma import chroma_errors, reopen
+from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
+from index.storage.chroma import unavailable as unavailable
+from index.storage.chroma import write_lock as write_lock
+from index.storage.doc_stats import StatsStore
 from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
-from index.lexical import LexicalIndex, lexical_folder, load_or_build
+from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
 from index.passages import Passage, make_passages
-from index.records import (
+from index.storage.records import (
     AddResult,
     DocumentInfo,
     info_from,
@@ -300,7 +300,7 @@ def stored_documents(client: ClientAPI, name: str) -> list[Document]:
 
 
 class CitedSpan(Protocol):
-    """What staleness needs of a citation (bot.citations.Citation has these fields), read-only."""
+    """What staleness needs of a citation (bot.answering.citations.Citation has these fields), read-only."""
 
     @property
     def source(self) -> str: ...

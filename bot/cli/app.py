@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.cli_common import Group, console, settings
-from bot.cli_index import bench_group, feedback_group, index_group, list_documents
+from bot.cli.common import Group, console, settings
+from bot.cli.index_commands import bench_group, feedback_group, index_group, list_documents
 from bot.printable import for_terminal, json_line
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bot.answer import Answer
-    from bot.conversation import Conversation
+    from bot.answering.answer import Answer
+    from bot.answering.conversation import Conversation
     from bot.core import Citebot
 
 ANSWERER = click.Choice(["extractive", "llm"])
@@ -78,7 +78,7 @@ def render(out: Console, answer: Answer) -> None:
 @cli.command()
 def chat() -> None:
     """A conversation in the terminal; follow-up questions use what was said before."""
-    from bot.conversation import Conversation
+    from bot.answering.conversation import Conversation
     from bot.core import build
 
     config = settings()
@@ -159,7 +159,7 @@ def enable_history(path: Path) -> None:
 def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...], answerer: str | None) -> None:
     """Answer every question of a QA file and print evidence recall, precision@1, abstention."""
     from bot.core import build
-    from bot.evaluate import load_questions, run, summary_rows
+    from bot.evaluation.evaluate import load_questions, run, summary_rows
 
     bot = build(settings(), answerer=answerer)
     scope = frozenset(bot.store.add(doc).source for doc in load_sources(sources)) or None
@@ -188,7 +188,7 @@ def show_summary(rows: list[tuple[str, str]]) -> None:
 @click.option("--sync", is_flag=True, help="Register the slash commands globally (Discord may take an hour).")
 def discord_command(sync: bool) -> None:
     """Run the Discord bot (token from DISCORD_TOKEN); see docs/discord.md for the set-up."""
-    from bot.discord_bot import run
+    from bot.discord.client import run
 
     run(settings(), sync_global=sync)
 

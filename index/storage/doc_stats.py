@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from index.chroma import chroma_errors
+from index.storage.chroma import chroma_errors
 from index.documents import Document
 from index.errors import IndexMissing
-from index.lexical import terms
+from index.storage.lexical import terms
 from index.passages import make_passages, sentence_spans
 
 CHUNK_CHARS = 4000

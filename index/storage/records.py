@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from index.chroma import chroma_errors
+from index.storage.chroma import chroma_errors
 from index.documents import page_of
 from index.passages import Passage
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_gate import NO_PINGS
-from bot.discord_render import CONTENT_LIMIT, Piece, chunks, escape
-from bot.feedback import DOWN, UP
+from bot.discord.gate import NO_PINGS
+from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape
+from bot.discord.feedback import DOWN, UP
 
 if TYPE_CHECKING:
-    from bot.discord_bot import CitebotClient
+    from bot.discord.client import CitebotClient
 
 log = logging.getLogger("citebot.discord")
 Send = Callable[[Piece, discord.ui.View | None], Awaitable[object]]

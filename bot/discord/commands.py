@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
-from bot.discord_render import escape
-from bot.discord_send import tell
+from bot.discord.render import escape
+from bot.discord.send import tell
 from index.documents import MAX_DOCUMENT_BYTES, Document, decode, guess_title
-from index.records import AddResult, DocumentInfo
-from index.store import write_lock
+from index.storage.records import AddResult, DocumentInfo
+from index.storage.store import write_lock
 
 if TYPE_CHECKING:
     from bot.core import Citebot
-    from bot.discord_bot import CitebotClient
+    from bot.discord.client import CitebotClient
 
 REFUSAL = "Sorry — only members with the Manage Server permission can list, add or remove documents."
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})

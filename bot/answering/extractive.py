@@ -1,4 +1,4 @@
-"""Answerers: the extractive default (no LLM) and the interface the LLM answerer also implements."""
+"""The extractive answerer (the default, no LLM): `ExtractiveAnswerer` and the `Candidate` sentences it scores."""
 
 from __future__ import annotations
 
@@ -9,70 +9,25 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from bot.citations import Citation, Quote, attributed_quotes, name_in, same_person
-from bot.question import content_words, expected_kind, indirect, weights
+from bot.answering.answer import Answer, TokenSink, abstention
+from bot.answering.citations import Citation, Quote, attributed_quotes, name_in, same_person
+from bot.answering.question import content_words, expected_kind, indirect, weights
 from bot.retrieve import Retrieval
-from index.lexical import terms
+from index.storage.lexical import terms
 from index.passages import Passage, sentence_spans
 
 if TYPE_CHECKING:
-    from bot.conversation import Conversation
-    from index.doc_stats import DocumentStats
+    from bot.answering.conversation import Conversation
+    from index.storage.doc_stats import DocumentStats
     from index.embeddings import NamedEmbeddings
-    from index.store import Store
+    from index.storage.store import Store
 
-TokenSink = Callable[[str], None]
 PRONOUNS = frozenset({"I"})  # capitalised, yet "How do I add ..." names the asker, not a speaker to quote
 ASKED_SPEAKER = re.compile(
     r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What every front end renders: text with [n] markers and the citations those markers name."""
-
-    question: str
-    text: str
-    abstained: bool
-    citations: tuple[Citation, ...] = ()
-    answerer: str = "extractive"
-    latency_ms: float = 0.0
-    notice: str | None = None
-    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
-
-    def to_json(self) -> dict[str, object]:
-        """Exactly the shape `ask --json` prints."""
-        return {
-            "question": self.question,
-            "answer": self.text,
-            "abstained": self.abstained,
-            "citations": [citation.to_json() for citation in self.citations],
-            "latency_ms": round(self.latency_ms, 1),
-            "answerer": self.answerer,
-        }
-
-
-class Answerer(Protocol):
-    name: str
-
-    def rewrite(self, question: str, conversation: Conversation | None) -> str:
-        """A follow-up as a standalone question."""
-        ...
-
-    def answer(
-        self,
-        question: str,
-        retrieval: Retrieval,
-        scope: str,
-        *,
-        quotes_only: bool = False,
-        on_token: TokenSink | None = None,
-    ) -> Answer:
-        """Answer from the retrieved passages only, citing them."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -139,7 +94,7 @@ class ExtractiveAnswerer:
         self.document_stats: dict[tuple[str, str], DocumentStats] = {}  # (source, version) -> its statistics
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
-        from bot.conversation import resolve_references
+        from bot.answering.conversation import resolve_references
 
         return resolve_references(question, conversation)
 
@@ -296,10 +251,3 @@ def said_phrase(sentence: str) -> str:
     """ "told CNN" when the sentence says whom they told, else "said"."""
     told = re.search(r"\btold ([A-Z][\w]*(?: [A-Z][\w]*)*)", sentence)
     return f"told {told.group(1)}" if told else "said"
-
-
-def abstention(question: str, scope: str, what: str | None = None) -> Answer:
-    """An answer that says the documents do not answer, and cites nothing."""
-    verb = "don't" if scope.endswith("s") else "doesn't"  # "The documents don't", "The article doesn't"
-    text = f"{scope} {verb} {what}." if what else f"{scope} {verb} say {indirect(question)}."
-    return Answer(question, text, True)

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answer import Answer
-from bot.citations import Citation
+from bot.answering.answer import Answer
+from bot.answering.citations import Citation
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256

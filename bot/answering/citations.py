@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.doc_stats import longest_names, names
+from index.storage.doc_stats import longest_names, names
 from index.documents import Document
 from index.passages import sentence_spans
 
@@ -127,7 +127,7 @@ def full_name(text: str, name: str) -> str:
 
 
 def name_in(longest: dict[str, str], name: str) -> str:
-    """The longest form of `name` among a document's longest names (index.doc_stats.longest_names)."""
+    """The longest form of `name` among a document's longest names (index.storage.doc_stats.longest_names)."""
     return longest.get(name.split()[-1], name)
 
 

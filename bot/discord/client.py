@@ -17,12 +17,12 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
-from bot.discord_gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
-from bot.discord_render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, thread_name, to_discord_messages
-from bot.discord_send import (
+from bot.discord.gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
+from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, thread_name, to_discord_messages
+from bot.discord.send import (
     REDACTOR,
     Draft,
     Send,
@@ -33,8 +33,8 @@ from bot.discord_send import (
     tell,
     vote_view,
 )
-from bot.feedback import FeedbackStore
-from bot.threads import ConversationStore
+from bot.discord.feedback import FeedbackStore
+from bot.discord.conversations import ConversationStore
 from index.errors import CitebotError, SettingsError
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class CitebotClient(discord.Client):
         await super().login(token)
 
     async def setup_hook(self) -> None:
-        from bot.discord_commands import COMMANDS
+        from bot.discord.commands import COMMANDS
 
         for command in COMMANDS:
             self.tree.add_command(command)

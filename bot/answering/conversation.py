@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from bot.citations import names
-
-if TYPE_CHECKING:
-    from bot.answer import Answer
+from bot.answering.citations import names
 
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
@@ -19,7 +15,7 @@ MAX_TURNS = 20
 @dataclass(frozen=True)
 class Turn:
     question: str
-    answer: Answer
+    answer: str  # the answer's text: all a follow-up reads of it
 
 
 @dataclass
@@ -28,7 +24,7 @@ class Conversation:
 
     turns: list[Turn] = field(default_factory=list)
 
-    def add(self, question: str, answer: Answer) -> None:
+    def add(self, question: str, answer: str) -> None:
         self.turns = [*self.turns, Turn(question, answer)][-MAX_TURNS:]
 
     def reset(self) -> None:
@@ -57,7 +53,7 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
     last = conversation.last() if conversation else None
     if last is None:
         return question
-    context = f"{last.question} {last.answer.text}"
+    context = f"{last.question} {last.answer}"
     question = re.sub(r"^\s*(and|so|also|then)\b[,\s]*", "", question, flags=re.IGNORECASE)
     if (person := next(iter(people(context)), None)) and PERSON_PRONOUN.search(question):
         question = PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)

@@ -12,7 +12,7 @@ import statistics
 from pathlib import Path, PurePath
 from typing import Any
 
-from bot.conversation import Conversation
+from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from index.errors import QuestionError
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from bot.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
-from bot.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
+from bot.answering.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
 from index.documents import Document
-from index.lexical import terms
+from index.storage.lexical import terms
 from index.passages import Passage, sentence_spans
 
 MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)

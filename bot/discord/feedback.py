@@ -15,9 +15,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from bot.answer import Answer
-from bot.citations import Citation
-from bot.threads import answer_to_record, connect, create
+from bot.answering.answer import Answer
+from bot.answering.citations import Citation
+from bot.discord.conversations import answer_to_record, connect, create
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (

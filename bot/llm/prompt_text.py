@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
-from index.lexical import terms
+from index.storage.lexical import terms
 from index.passages import Passage
 
 if TYPE_CHECKING:
-    from bot.conversation import Conversation
+    from bot.answering.conversation import Conversation
     from index.documents import Document
 
 NOT_ANSWERED = re.compile(r"NOT\s+IN\s+THE\s+DOCUMENTS\.?", re.IGNORECASE)
@@ -68,7 +68,7 @@ def memo(document: Callable[[str], Document]) -> Callable[[str], Document]:
 def transcript(conversation: Conversation, turns: int = 3) -> str:
     """The last turns, answer markers removed and long answers shortened."""
     return "\n".join(
-        f"User: {turn.question}\nAssistant: {MARKERS.sub('', turn.answer.text)[:400]}"
+        f"User: {turn.question}\nAssistant: {MARKERS.sub('', turn.answer)[:400]}"
         for turn in conversation.turns[-turns:]
     )
 

@@ -1,4 +1,4 @@
-"""The LLM answerer: an OpenAI-compatible server writes the answer; `bot.check` keeps what is supported.
+"""The LLM answerer: an OpenAI-compatible server writes the answer; `bot.llm.grounding` keeps what is supported.
 
 Every failure of the model (timeout, refused connection, 429/5xx after bounded retries, an empty, garbled or
 cut-off reply, the time budget spent) gives the extractive answer with a one-line notice. Time is bounded by
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
-from bot.answer import Answer, Answerer, TokenSink, abstention
-from bot.check import Checked, check
-from bot.llm_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
+from bot.answering.answer import Answer, Answerer, TokenSink, abstention
+from bot.llm.grounding import Checked, check
+from bot.llm.prompt_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
 from index.errors import AnswerUnavailable, SettingsError
@@ -28,8 +28,8 @@ from prompts import render_messages
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.conversation import Conversation
-    from index.store import Store
+    from bot.answering.conversation import Conversation
+    from index.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -56,7 +56,7 @@ def counted(n: int, noun: str) -> str:
 def writing() -> Iterator[Citebot]:
     """The bot, built while holding the index's write lock (embedded Chroma has one writer)."""
     from bot.core import build
-    from index.store import write_lock
+    from index.storage.store import write_lock
 
     config = settings()
     with write_lock(config.data_dir):

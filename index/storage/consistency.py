@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from index.passages import Passage, make_passages, passage_id
-from index.store import HNSW, Store
+from index.storage.store import HNSW, Store
 
 REPAIR = "run `citebot index rebuild`"
 
