@@ -16,8 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import distractors, machine, p50_p95, save, table  # noqa: E402
 
-from index.storage.lexical import LexicalIndex  # noqa: E402
 from index.passages import Passage, make_passages  # noqa: E402
+from index.storage.lexical import LexicalIndex  # noqa: E402
 
 QUERIES = [
     "How do I parse command line arguments?",

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import verify
-from bot.config import Settings
 from bot.answering.conversation import Conversation
+from bot.config import Settings
 from bot.printable import CONTROL
 from bot.retrieve import Retriever
 from index.documents import Document, bundled_document

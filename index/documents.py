@@ -1,7 +1,8 @@
-"""Loading files, web pages and PDFs into Document records: the exact text, a title, and a content hash.
+"""The Document record and the format readers: the exact text, a title, and a content hash from bytes.
 
-Supported: plain text and markdown (kept byte for byte), HTML (main text only, through trafilatura), PDF
-(the text layer, through pypdf, with where each page starts) and http(s) URLs (fetched by `index.fetch`).
+Supported: plain text and markdown (kept byte for byte), HTML (main text only, through trafilatura) and PDF
+(the text layer, through pypdf, with where each page starts). Files, folders and URLs given on the command
+line become documents in `index.sources`; URLs are fetched by `index.fetch`.
 """
 
 from __future__ import annotations
@@ -52,14 +53,6 @@ class Document:
         return content_hash(self.text)
 
 
-@dataclass(frozen=True)
-class Collected:
-    """What `collect` found: the documents, and the files under directories it had to skip (path, why)."""
-
-    documents: list[Document]
-    skipped: list[tuple[str, str]]
-
-
 def content_hash(text: str) -> str:
     """The hash that names one version of a document's text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -71,36 +64,6 @@ def bundled_document() -> Document:
     return Document(source=BUNDLED_NAME, title=guess_title(text, BUNDLED_NAME), text=text)
 
 
-def is_url(argument: str) -> bool:
-    return argument.lower().startswith(("http://", "https://"))
-
-
-def collect(arguments: list[str], timeout: float = 20.0, *, allow_private: bool = False) -> Collected:
-    """Documents for files, directories and URLs; a named file or URL that fails is an error, while a
-    bad file found inside a directory is skipped and reported. URLs on private addresses need `allow_private`."""
-    from index.fetch import load_url
-
-    documents: list[Document] = []
-    skipped: list[tuple[str, str]] = []
-    for argument in arguments:
-        if is_url(argument):
-            documents.append(load_url(argument, timeout, allow_private=allow_private))
-        elif Path(argument).is_dir():
-            for path in expand_paths([Path(argument)]):
-                try:
-                    documents.append(load_file(path))
-                except DocumentError as error:
-                    skipped.append((str(path), str(error)))
-        else:
-            documents.append(load_file(Path(argument)))
-    return Collected(documents, skipped)
-
-
-def load_file(path: Path) -> Document:
-    """Read one supported file, refusing what is not usable text."""
-    return from_bytes(read_bytes(path), str(path.resolve()), str(path))
-
-
 def from_bytes(data: bytes, source: str, name: str) -> Document:
     """A document from the bytes of a file called `name` (a path or an upload's file name), by its suffix."""
     path = Path(name)
@@ -110,24 +73,6 @@ def from_bytes(data: bytes, source: str, name: str) -> Document:
         return from_pdf(data, source, path.stem)
     text = decode(data, name)
     return Document(source=source, title=guess_title(text, path.stem), text=text)
-
-
-def read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        msg = f"No such file: {path}"
-        raise DocumentError(msg)
-    if not path.is_file():
-        msg = f"Not a regular file: {path}"
-        raise DocumentError(msg)
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        msg = f"{path} is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}"
-        raise DocumentError(msg)
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        msg = f"Cannot read {path}: {error.strerror or error}"
-        raise DocumentError(msg) from None
 
 
 def decode(data: bytes, name: str, charset: str = "utf-8") -> str:
@@ -244,20 +189,3 @@ def guess_title(text: str, fallback: str) -> str:
     title, body = front_matter(text)
     first_line = text[body:].strip().split("\n", 1)[0].strip().lstrip("#").strip()
     return title or (first_line if 0 < len(first_line) <= 200 else fallback)
-
-
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, and every supported file under a directory (hidden ones skipped), in name order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in SUPPORTED_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return found

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.evaluation import beir
 from bot.cli.app import cli
+from bot.evaluation import beir
 
 ABSTRACTS = {
     "d1": ("Coffee and sleep", "Caffeine taken late in the day delays sleep onset in adults."),

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Citebot, rebuild
-from index.storage.consistency import check
-from index.storage.chroma import open_client
 from index.passages import Passage
+from index.storage.chroma import open_client
+from index.storage.consistency import check
 
 
 def test_a_fresh_index_is_consistent(bot: Citebot) -> None:

@@ -133,10 +133,10 @@ def test_progress_shows_before_files_are_read(tmp_path: Path, monkeypatch: pytes
     events: list[str] = []
     start = Progress.start
     monkeypatch.setattr(Progress, "start", lambda self: (events.append("progress"), start(self))[1])
-    import index.documents
+    import index.sources
 
-    read = index.documents.read_bytes
-    monkeypatch.setattr(index.documents, "read_bytes", lambda path: (events.append("read"), read(path))[1])
+    read = index.sources.read_bytes
+    monkeypatch.setattr(index.sources, "read_bytes", lambda path: (events.append("read"), read(path))[1])
     (tmp_path / "notes.txt").write_text("Kestrel\n\nThe kestrel hovers.\n", encoding="utf-8")
     assert invoke("index", "add", str(tmp_path)).exit_code == 0
     assert events[:2] == ["progress", "read"]

@@ -44,7 +44,7 @@ def stored_text(doc: str) -> str:
 
 def write_stored() -> None:
     """Convert each HTML and PDF document with citebot's loader and save the text it stores."""
-    from index.documents import load_file
+    from index.sources import load_file
 
     for path in sorted(DOCS.iterdir()):
         if path.suffix in CONVERTED_SUFFIXES:

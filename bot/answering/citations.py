@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.storage.doc_stats import longest_names, names
 from index.documents import Document
 from index.passages import sentence_spans
+from index.storage.doc_stats import longest_names, names
 
 # A quotation runs from its opening mark to the first closing one, or to the end of the text searched
 QUOTATION = re.compile(r'“([^”]*+)”?|"([^"]*+)"?')

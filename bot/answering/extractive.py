@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.citations import Citation, Quote, attributed_quotes, name_in, same_person
-from bot.answering.question import content_words, expected_kind, indirect, weights
+from bot.answering.question import content_words, expected_kind, weights
 from bot.retrieve import Retrieval
-from index.storage.lexical import terms
 from index.passages import Passage, sentence_spans
+from index.storage.lexical import terms
 
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
-    from index.storage.doc_stats import DocumentStats
     from index.embeddings import NamedEmbeddings
+    from index.storage.doc_stats import DocumentStats
     from index.storage.store import Store
 
 PRONOUNS = frozenset({"I"})  # capitalised, yet "How do I add ..." names the asker, not a speaker to quote

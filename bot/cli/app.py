@@ -170,7 +170,7 @@ def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...], an
 
 
 def load_sources(paths: tuple[Path, ...]) -> list[Any]:
-    from index.documents import expand_paths, load_file
+    from index.sources import expand_paths, load_file
 
     return [load_file(path) for path in expand_paths(list(paths))]
 

@@ -44,7 +44,7 @@ def index_add(sources: tuple[str, ...], allow_private: bool) -> None:
 def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
     """Each file or URL to read, and whether it was found in a directory (a bad one is then skipped, while a
     file or URL named on the command line that fails is an error)."""
-    from index.documents import expand_paths, is_url
+    from index.sources import expand_paths, is_url
 
     targets: list[tuple[str, bool]] = []
     for source in sources:
@@ -57,8 +57,8 @@ def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 def add_one(bot: Citebot, out: Console, target: str, in_folder: bool, allow_private: bool) -> None:
     """Read and index one file or URL and print its result as soon as it is committed."""
-    from index.documents import collect
     from index.errors import DocumentError
+    from index.sources import collect
 
     try:
         document = collect([target], allow_private=allow_private).documents[0]

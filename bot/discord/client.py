@@ -20,6 +20,8 @@ from discord import app_commands
 from bot.answering.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
+from bot.discord.conversations import ConversationStore
+from bot.discord.feedback import FeedbackStore
 from bot.discord.gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
 from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, thread_name, to_discord_messages
 from bot.discord.send import (
@@ -33,8 +35,6 @@ from bot.discord.send import (
     tell,
     vote_view,
 )
-from bot.discord.feedback import FeedbackStore
-from bot.discord.conversations import ConversationStore
 from index.errors import CitebotError, SettingsError
 
 if TYPE_CHECKING:

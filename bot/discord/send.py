@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.discord.feedback import DOWN, UP
 from bot.discord.gate import NO_PINGS
 from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape
-from bot.discord.feedback import DOWN, UP
 
 if TYPE_CHECKING:
     from bot.discord.client import CitebotClient

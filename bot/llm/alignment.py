@@ -16,8 +16,8 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from bot.llm.roles import swapped
-from index.storage.lexical import terms, words
 from index.passages import sentence_spans
+from index.storage.lexical import terms, words
 
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
 META_WORDS = "passage passages article document documents documentation docs text quote quotes mention mentioned"

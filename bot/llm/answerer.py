@@ -27,8 +27,8 @@ from index.redact import redact
 from prompts import render_messages
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.answering.conversation import Conversation
+    from bot.config import Settings
     from index.storage.store import Store
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
 from bot.answering.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
 from index.documents import Document
-from index.storage.lexical import terms
 from index.passages import Passage, sentence_spans
+from index.storage.lexical import terms
 
 MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
-from index.storage.lexical import terms
 from index.passages import Passage
+from index.storage.lexical import terms
 
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from index.storage.chroma import chroma_errors
 from index.documents import Document
 from index.errors import IndexMissing
-from index.storage.lexical import terms
 from index.passages import make_passages, sentence_spans
+from index.storage.chroma import chroma_errors
+from index.storage.lexical import terms
 
 CHUNK_CHARS = 4000
 WRITE_BATCH = 1000

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from index.storage.chroma import chroma_errors
 from index.documents import page_of
 from index.passages import Passage
+from index.storage.chroma import chroma_errors
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,16 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from index.documents import Document
+from index.embeddings import NamedEmbeddings
+from index.errors import IndexMismatch, IndexMissing
+from index.passages import Passage, make_passages
 from index.storage.chroma import chroma_errors, reopen
 from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.storage.chroma import unavailable as unavailable
 from index.storage.chroma import write_lock as write_lock
 from index.storage.doc_stats import StatsStore
-from index.documents import Document
-from index.embeddings import NamedEmbeddings
-from index.errors import IndexMismatch, IndexMissing
 from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
-from index.passages import Passage, make_passages
 from index.storage.records import (
     AddResult,
     DocumentInfo,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.answering.answer import Answer
 from bot.answering.citations import Citation
-from bot.discord.gate import Busy, Gate
-from bot.discord.feedback import DOWN, UP, FeedbackStore
 from bot.discord.conversations import ConversationStore
+from bot.discord.feedback import DOWN, UP, FeedbackStore
+from bot.discord.gate import Busy, Gate
 
 CITATION = Citation(1, "a.txt", "A", 3, 9, "quoted", "hash", 2, "https://example.org")
 ANSWER = Answer("Who?", "Them [1]", False, (CITATION,), notice="note")

@@ -20,8 +20,9 @@ from click.testing import CliRunner
 
 from bot.cli.app import cli
 from bot.core import Citebot
-from index.documents import Document, collect
+from index.documents import Document
 from index.errors import StoreUnavailable
+from index.sources import collect
 
 from .conftest import ChromaServer, free_port
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index.documents import collect, load_file, page_of
+from index.documents import page_of
 from index.errors import DocumentError
 from index.passages import make_passages
+from index.sources import collect, load_file
 
 from .conftest import ARTICLE_HTML, SCRIPT_ONLY, pdf_bytes
 

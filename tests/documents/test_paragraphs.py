@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.documents import load_file
 from index.passages import make_passages
+from index.sources import load_file
 
 from .conftest import pdf_bytes
 

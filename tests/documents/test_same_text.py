@@ -9,9 +9,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Citebot, rebuild
-from index.storage.consistency import check
-from index.documents import Document, load_file
+from index.documents import Document
 from index.passages import make_passages
+from index.sources import load_file
+from index.storage.consistency import check
 
 TEXT = "Plant\n\nThe engine plant is in Ankara and employs 900 people.\n\nIt opened in 2019 after a long delay.\n"
 QUESTION = "Where is the engine plant?"

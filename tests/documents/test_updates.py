@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.core import Citebot
-from index.documents import Document, load_file, location
+from index.documents import Document, location
 from index.errors import IndexMissing
+from index.sources import load_file
 from index.storage.store import Store, is_stale
 
 from .conftest import ARTICLE_HTML, pdf_bytes

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.llm.grounding import Checked, check, sentences
 from bot.answering.citations import verify
+from bot.llm.grounding import Checked, check, sentences
 from bot.llm.prompt_text import standalone
 from index.documents import Document, bundled_document
 from index.passages import Passage, make_passages

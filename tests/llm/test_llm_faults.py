@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from fake_llm import FakeServer
 
 from bot.answering.citations import verify
-from bot.cli.app import cli
 from bot.answering.conversation import Conversation
+from bot.cli.app import cli
 from bot.core import Citebot
 from bot.retrieve import Retrieval
 from index.embeddings import LocalEmbeddings

@@ -1,0 +1,1 @@
+"""Measuring answer and retrieval quality: the QA-file evaluation and BEIR-style retrieval scoring."""
