@@ -27,7 +27,7 @@ DISTRACTOR_DOCS = [
     (Path("/usr/share/doc/nodejs/api"), "*.md", "nodejs"),
 ]
 
-from bot.retrieve import Retrieval, Retriever, fuse, timed  # noqa: E402
+from bot.retrieve import Retrieval, Retriever, Timer, fuse  # noqa: E402
 
 
 def shared_path(*parts: str) -> Path:
@@ -124,12 +124,12 @@ class OneSided(Retriever):
 
     def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
-        with timed(timings, "embed"):
+        with Timer(timings, "embed"):
             vector = self.embeddings.embed_query(question)
         if self.side == "dense":
-            with timed(timings, "dense"):
+            with Timer(timings, "dense"):
                 ranking = self.store.dense_search(vector, self.depth, sources)
         else:
-            with timed(timings, "lexical"):
+            with Timer(timings, "lexical"):
                 ranking = self.store.lexical_search(question, self.depth, sources)
         return Retrieval(fuse([ranking], k), vector, timings)

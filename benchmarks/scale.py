@@ -104,7 +104,7 @@ def lexical_startup(store: Any) -> dict[str, float]:
 
     versions = [(info.source, info.sha256) for info in store.catalog.values()]
     started = time.perf_counter()
-    load_or_build(lexical_folder(store.client, store.where), versions, store.current_passages)
+    load_or_build(lexical_folder(store.client, store.name), versions, store.current_passages)
     loaded = time.perf_counter() - started
     started = time.perf_counter()
     LexicalIndex(store.current_passages())

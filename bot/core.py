@@ -156,7 +156,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
 def rebuild(settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter) -> int:
     """Drop the passages and embed every stored document again with the configured model; `track` walks
     the documents (a front end's progress bar)."""
-    from index.storage.store import stored_documents
+    from index.storage.records import stored_documents
 
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
     documents = stored_documents(client, settings.collection)

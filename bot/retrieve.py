@@ -61,18 +61,18 @@ class Retriever:
 
     def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
-        with timed(timings, "embed"):
+        with Timer(timings, "embed"):
             vector = self.embeddings.embed_query(question)
-        with timed(timings, "dense"):
+        with Timer(timings, "dense"):
             dense = self.store.dense_search(vector, self.depth, sources)
-        with timed(timings, "lexical"):
+        with Timer(timings, "lexical"):
             lexical = self.store.lexical_search(question, self.depth, sources)
-        with timed(timings, "fusion"):
+        with Timer(timings, "fusion"):
             hits = fuse([dense, lexical], k)
         return Retrieval(hits, vector, timings)
 
 
-class timed:
+class Timer:
     """Adds the block's wall time, in milliseconds, to timings[name]."""
 
     def __init__(self, timings: dict[str, float], name: str) -> None:

@@ -24,7 +24,7 @@ def load(model_dir: Path) -> tuple[Any, Any]:
     weights = load_file(str(model_dir / "model.safetensors"))
     # Built on the CPU, not on the "meta" device: initialising meta tensors goes through torch._refs, which
     # imports torch._dynamo (1.3 s of a cold `citebot ask`); the random initialisation costs 0.1 s.
-    encoder = Encoder(torch.nn)
+    encoder = build_encoder(torch.nn)
     encoder.load_state_dict(renamed(weights, torch), strict=True, assign=True)
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.enable_truncation(MAX_TOKENS)
@@ -32,7 +32,7 @@ def load(model_dir: Path) -> tuple[Any, Any]:
     return encoder.eval(), tokenizer
 
 
-def Encoder(nn: Any) -> Any:
+def build_encoder(nn: Any) -> Any:
     """Embeddings, LayerNorm, six encoder layers: BERT's shape as plain torch modules."""
     layer = nn.TransformerEncoderLayer(
         HIDDEN, HEADS, 4 * HIDDEN, dropout=0.0, activation="gelu", layer_norm_eps=EPS, batch_first=True

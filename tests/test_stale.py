@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.core import Citebot
 from bot.discord.feedback import UP, FeedbackStore
 from index.documents import Document
-from index.storage.store import is_stale
+from index.storage.consistency import is_stale
 
 V1 = "Kestrel notes\n\nThe kestrel hovers above fields while hunting voles.\n\nIt nests in old buildings.\n"
 V2 = "Kestrel notes\n\nThe kestrel nests in old buildings and church towers.\n"

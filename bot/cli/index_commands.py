@@ -215,7 +215,7 @@ def feedback_export(out_path: Path | None) -> None:
     """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
     from bot.core import build
     from bot.discord.feedback import FeedbackStore
-    from index.storage.store import is_stale
+    from index.storage.consistency import is_stale
 
     config = settings()
     store = FeedbackStore(config.data_dir / "feedback.sqlite3")

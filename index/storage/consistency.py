@@ -1,8 +1,10 @@
-"""`citebot index check`: compare the store with the documents it came from, and say how to repair it."""
+"""Consistency checks: `citebot index check` compares the store with the documents it came from and says how
+to repair it; `is_stale` says whether a stored citation still quotes its document."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Protocol
 
 from index.passages import Passage, make_passages, passage_id
 from index.storage.store import HNSW, Store
@@ -67,3 +69,30 @@ def check_graph(store: Store) -> list[str]:
         found = ", ".join(f"{key} {built.get(key)}" for key in HNSW)
         return [f"the vector index's search graph ({found}) misses neighbours in large indexes; {REPAIR}"]
     return []
+
+
+class CitedSpan(Protocol):
+    """What staleness needs of a citation (bot.answering.citations.Citation has these fields), read-only."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def doc_hash(self) -> str: ...
+
+
+def is_stale(citation: CitedSpan, store: Store) -> bool:
+    """True when the cited span is no longer in the current version of its document (or the document is
+    gone): a stored conversation or feedback record shows such a citation as stale."""
+    info = store.catalog.get(citation.source)
+    if info is None:
+        return True
+    if info.sha256 == citation.doc_hash:
+        return False
+    text = store.document(citation.source).text
+    return text[citation.start : citation.end] != citation.text and citation.text not in text

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index.documents import page_of
+from index.documents import Document, page_of
 from index.passages import Passage
 from index.storage.chroma import chroma_errors
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,17 @@ def stored_passages(collection: Any, where: str, keep: Callable[[Passage], bool]
         if len(records["ids"]) < PAGE:
             break
     return found
+
+
+def stored_documents(client: ClientAPI, name: str) -> list[Document]:
+    """Every document's stored text, read without opening the passages (whose model may differ)."""
+    with chroma_errors(name):
+        collection = client.get_or_create_collection(f"{name}_documents", metadata={"kind": "documents"})
+        records = collection.get(include=["documents", "metadatas"])
+    return [
+        Document(source, info.title, text or "", info.url, info.added_at, info.date, info.pages)
+        for source, text, metadata in zip(
+            records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
+        )
+        for info in [info_from(source, metadata)]
+    ]

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from index.documents import Document
 from index.embeddings import NamedEmbeddings
@@ -61,7 +61,7 @@ class Store:
         if fresh:
             drop_passages(client, name)
         self.embeddings = embeddings
-        self.where = name
+        self.name = name
         self.model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
         self.passage_collection = self.collection(f"{name}_passages", self.model, {"hnsw": HNSW})
         self.document_collection = self.collection(f"{name}_documents", {"kind": "documents"})
@@ -75,11 +75,11 @@ class Store:
     def vector_store(self) -> Any:
         from langchain_chroma import Chroma
 
-        return Chroma(client=self.client, collection_name=f"{self.where}_passages", embedding_function=self.embeddings)
+        return Chroma(client=self.client, collection_name=f"{self.name}_passages", embedding_function=self.embeddings)
 
     def collection(self, name: str, metadata: dict[str, Any], configuration: Any = None) -> Any:
         """Get or create a collection; refuse one that was built with another embedding model."""
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             found = self.client.get_or_create_collection(
                 name, metadata=metadata, configuration=configuration, embedding_function=None
             )
@@ -94,7 +94,7 @@ class Store:
         return found
 
     def read_catalog(self) -> dict[str, DocumentInfo]:
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             records = self.document_collection.get(include=["metadatas"])
         return {
             source: info_from(source, metadata)
@@ -111,7 +111,7 @@ class Store:
         if catalog == self.catalog:
             return
         changed = [s for s in catalog.keys() | self.catalog.keys() if catalog.get(s) != self.catalog.get(s)]
-        if any(WRITTEN_HERE.get((self.where, s), "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
+        if any(WRITTEN_HERE.get((self.name, s), "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
             self.reopen()
         self.catalog = catalog
         self.lexical = None
@@ -122,9 +122,9 @@ class Store:
         if client is None:
             return
         self.client = client
-        self.passage_collection = self.collection(f"{self.where}_passages", self.model)
-        self.document_collection = self.collection(f"{self.where}_documents", {"kind": "documents"})
-        self.stats.collection = self.collection(f"{self.where}_stats", {"kind": "stats"})
+        self.passage_collection = self.collection(f"{self.name}_passages", self.model)
+        self.document_collection = self.collection(f"{self.name}_documents", {"kind": "documents"})
+        self.stats.collection = self.collection(f"{self.name}_stats", {"kind": "stats"})
         self.vectors = self.vector_store()
 
     def documents(self) -> list[DocumentInfo]:
@@ -133,7 +133,7 @@ class Store:
 
     def document(self, source: str) -> Document:
         """One document with its exact text."""
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             records = self.document_collection.get(ids=[source], include=["documents", "metadatas"])
         if not records["ids"]:
             msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
@@ -161,7 +161,7 @@ class Store:
         return AddResult(document.source, "replaced" if current else "added", len(passages))
 
     def write_passages(self, passages: list[Passage]) -> None:
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             self.vectors.add_texts(
                 [passage.text for passage in passages],
                 metadatas=[passage_metadata(passage) for passage in passages],
@@ -179,12 +179,12 @@ class Store:
             "date": document.date or "",
             "pages": ",".join(map(str, document.pages)),
         }
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             self.document_collection.upsert(
                 ids=[document.source], documents=[document.text], metadatas=[metadata], embeddings=[[0.0]]
             )
         self.catalog[document.source] = info_from(document.source, metadata)
-        WRITTEN_HERE[(self.where, document.source)] = document.sha256
+        WRITTEN_HERE[(self.name, document.source)] = document.sha256
         self.lexical = None
 
     def remove(self, source: str) -> DocumentInfo:
@@ -193,24 +193,24 @@ class Store:
         if info is None:
             msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
             raise IndexMissing(msg)
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             self.document_collection.delete(ids=[source])
         del self.catalog[source]
-        WRITTEN_HERE[(self.where, source)] = None
+        WRITTEN_HERE[(self.name, source)] = None
         self.lexical = None
         self.delete_passages({"source": source})
         self.stats.forget(source)
         return info
 
     def delete_passages(self, where: dict[str, Any]) -> None:
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             self.passage_collection.delete(where=where)
 
     def delete_leftovers(self, source: str, current_hash: str) -> None:
         """Passages of other versions of `source`, left by a run killed after its commit point; deleted
         only when there are any, so that re-adding an unchanged document writes nothing."""
         where = {"$and": [{"source": source}, {"doc_hash": {"$ne": current_hash}}]}
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             found = self.passage_collection.get(where=where, limit=1, include=[])
         if found["ids"]:
             self.delete_passages(where)
@@ -220,17 +220,17 @@ class Store:
         Only with no other writer at work: its passages wait, uncommitted, for their record."""
         self.catalog = self.read_catalog()
         self.lexical = None
-        leftovers = stored_passages(self.passage_collection, self.where, lambda p: not self.is_current(p))
+        leftovers = stored_passages(self.passage_collection, self.name, lambda p: not self.is_current(p))
         stale = [passage.id for passage in leftovers]
         for start in range(0, len(stale), 5000):
-            with chroma_errors(self.where):
+            with chroma_errors(self.name):
                 self.passage_collection.delete(ids=stale[start : start + 5000])
         return len(stale)
 
     def passage_counts(self) -> dict[str, int]:
         """Stored passages per source, current or not: equal to the catalog's counts when nothing is left
         over from an interrupted write."""
-        return dict(Counter(p.source for p in stored_passages(self.passage_collection, self.where, lambda _: True)))
+        return dict(Counter(p.source for p in stored_passages(self.passage_collection, self.name, lambda _: True)))
 
     def is_current(self, passage: Passage) -> bool:
         info = self.catalog.get(passage.source)
@@ -238,7 +238,7 @@ class Store:
 
     def current_passages(self) -> list[Passage]:
         """Every passage of every current document version."""
-        return stored_passages(self.passage_collection, self.where, self.is_current)
+        return stored_passages(self.passage_collection, self.name, self.is_current)
 
     def dense_search(
         self, vector: list[float], k: int, sources: frozenset[str] | None = None
@@ -246,7 +246,7 @@ class Store:
         """Nearest passages by embedding, with cosine similarity (vectors are normalised)."""
         self.refresh()  # first step of every search: the lexical search that follows uses the same catalog
         where = {"source": {"$in": sorted(sources)}} if sources else None
-        with chroma_errors(self.where):
+        with chroma_errors(self.name):
             found = self.vectors.similarity_search_by_vector_with_relevance_scores(
                 vector,
                 k=k,
@@ -260,7 +260,7 @@ class Store:
         with self.lexical_lock:
             if self.lexical is None:
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
-                folder = lexical_folder(self.client, self.where)
+                folder = lexical_folder(self.client, self.name)
                 self.lexical = load_or_build(folder, versions, self.current_passages)
             lexical = self.lexical
         hits = lexical.search(query, k if not sources else k * 10)
@@ -283,44 +283,3 @@ def drop_passages(client: ClientAPI, name: str) -> None:
     with chroma_errors(name):
         if f"{name}_passages" in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
             client.delete_collection(f"{name}_passages")
-
-
-def stored_documents(client: ClientAPI, name: str) -> list[Document]:
-    """Every document's stored text, read without opening the passages (whose model may differ)."""
-    with chroma_errors(name):
-        collection = client.get_or_create_collection(f"{name}_documents", metadata={"kind": "documents"})
-        records = collection.get(include=["documents", "metadatas"])
-    return [
-        Document(source, info.title, text or "", info.url, info.added_at, info.date, info.pages)
-        for source, text, metadata in zip(
-            records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True
-        )
-        for info in [info_from(source, metadata)]
-    ]
-
-
-class CitedSpan(Protocol):
-    """What staleness needs of a citation (bot.answering.citations.Citation has these fields), read-only."""
-
-    @property
-    def source(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def doc_hash(self) -> str: ...
-
-
-def is_stale(citation: CitedSpan, store: Store) -> bool:
-    """True when the cited span is no longer in the current version of its document (or the document is
-    gone): a stored conversation or feedback record shows such a citation as stale."""
-    info = store.catalog.get(citation.source)
-    if info is None:
-        return True
-    if info.sha256 == citation.doc_hash:
-        return False
-    text = store.document(citation.source).text
-    return text[citation.start : citation.end] != citation.text and citation.text not in text

@@ -12,7 +12,8 @@ from bot.core import Citebot
 from index.documents import Document, location
 from index.errors import IndexMissing
 from index.sources import load_file
-from index.storage.store import Store, is_stale
+from index.storage.consistency import is_stale
+from index.storage.store import Store
 
 from .conftest import ARTICLE_HTML, pdf_bytes
 
@@ -139,10 +140,10 @@ def test_sweep_removes_what_an_interrupted_write_left(docbot: Citebot) -> None:
 
 
 def test_rebuild_reads_back_pages_and_dates(docbot: Citebot, tmp_path: Path) -> None:
-    from index.storage.store import stored_documents
+    from index.storage.records import stored_documents
 
     (tmp_path / "report.pdf").write_bytes(pdf_bytes(["One.", "Two."], title="Report"))
     document = load_file(tmp_path / "report.pdf")
     docbot.store.add(document)
-    stored = {d.source: d for d in stored_documents(docbot.store.client, docbot.store.where)}[document.source]
+    stored = {d.source: d for d in stored_documents(docbot.store.client, docbot.store.name)}[document.source]
     assert (stored.text, stored.pages, stored.date) == (document.text, document.pages, "2023-05-04")
