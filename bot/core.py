@@ -119,7 +119,7 @@ def embeddings_for(settings: Settings) -> NamedEmbeddings:
     if settings.embedding_model == LOCAL_MODEL_NAME:
         return LocalEmbeddings()
     if settings.embedding_model.startswith("openai:") and settings.llm_configured:
-        from bot.llm.answerer import make_client
+        from bot.llm.client import make_client
 
         model = settings.embedding_model.removeprefix("openai:")
         return OpenAIEmbeddings(make_client(settings), model, settings.embedding_dimension)

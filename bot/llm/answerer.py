@@ -7,8 +7,6 @@ cut-off reply, the time budget spent) gives the extractive answer with a one-lin
 
 from __future__ import annotations
 
-import importlib
-import json
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -17,13 +15,23 @@ from typing import TYPE_CHECKING, Any, cast
 import openai
 
 from bot.answering.answer import Answer, Answerer, TokenSink, abstention
+from bot.llm.client import (
+    LLM_ERRORS,
+    Deadline,
+    chunk_finished,
+    chunk_text,
+    describe,
+    make_client,
+    notice_for,
+    retry_wait,
+    retryable,
+)
 from bot.llm.grounding import Checked, check
 from bot.llm.prompt_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
-from index.errors import AnswerUnavailable, SettingsError
+from index.errors import AnswerUnavailable
 from index.passages import Passage
-from index.redact import redact
 from prompts import render_messages
 
 if TYPE_CHECKING:
@@ -34,60 +42,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def transport_errors() -> tuple[type[Exception], ...]:
-    """The errors of the HTTP library openai streams with (httpx2 since openai 3, httpx before)."""
-    found = []
-    for name in ("httpx2", "httpx"):
-        try:
-            found.append(importlib.import_module(name).HTTPError)
-        except ImportError:
-            continue
-    return tuple(found)
-
-
-LLM_ERRORS: tuple[type[Exception], ...] = (
-    openai.OpenAIError,
-    json.JSONDecodeError,
-    AnswerUnavailable,
-    *transport_errors(),
-)
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-MAX_RETRY_WAIT = 10.0
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A point in time (perf_counter) that a whole answer, retries included, must not pass."""
-
-    at: float
-
-    @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        return cls(time.perf_counter() + seconds)
-
-    def remaining(self) -> float:
-        return self.at - time.perf_counter()
-
-
 @dataclass(frozen=True)
 class Reply:
     """What the model wrote, and when its first token came (ms after the request)."""
 
     text: str
     first_token_ms: float | None
-
-
-def make_client(settings: Settings) -> openai.OpenAI:
-    """The one OpenAI client: explicit timeout, no hidden retries (ours are bounded by the answer budget)."""
-    if not settings.llm_configured:
-        msg = "The LLM answerer needs OPENAI_BASE_URL (any OpenAI-compatible server) or OPENAI_API_KEY."
-        raise SettingsError(msg)
-    return openai.OpenAI(
-        api_key=settings.openai_api_key or "not-needed",  # local servers ignore it; the client requires one
-        base_url=settings.openai_base_url,
-        timeout=openai.Timeout(settings.llm_timeout, connect=min(5.0, settings.llm_timeout)),
-        max_retries=0,
-    )
 
 
 def llm_answerer(settings: Settings, store: Store, fallback: Answerer) -> LLMAnswerer:
@@ -231,19 +191,6 @@ class LLMAnswerer:
         return Reply("".join(parts), first)
 
 
-def chunk_text(event: Any) -> str:
-    """The text a stream chunk adds, or "" (a chunk of another shape adds nothing)."""
-    choices = getattr(event, "choices", None)
-    delta = getattr(choices[0], "delta", None) if isinstance(choices, list) and choices else None
-    content = getattr(delta, "content", None)
-    return content if isinstance(content, str) else ""
-
-
-def chunk_finished(event: Any) -> bool:
-    choices = getattr(event, "choices", None)
-    return bool(isinstance(choices, list) and choices and getattr(choices[0], "finish_reason", None))
-
-
 def shown_sink(on_token: TokenSink | None, shown: list[str]) -> TokenSink:
     """Passes tokens on without control characters, remembering that something was shown (no retry then)."""
 
@@ -253,44 +200,6 @@ def shown_sink(on_token: TokenSink | None, shown: list[str]) -> TokenSink:
             on_token(CONTROL.sub("", text))
 
     return sink
-
-
-def retryable(error: openai.APIConnectionError | openai.APIStatusError) -> bool:
-    return isinstance(error, openai.APIConnectionError) or error.status_code in RETRY_STATUSES
-
-
-def retry_wait(error: openai.APIConnectionError | openai.APIStatusError, attempt: int) -> float:
-    """Retry-After when the server sends one (seconds), else 0.5 s doubling."""
-    headers = getattr(getattr(error, "response", None), "headers", None)
-    header = headers.get("retry-after") if headers is not None else None
-    try:
-        return max(0.0, float(header)) if header else 0.5 * 2**attempt
-    except ValueError:
-        return MAX_RETRY_WAIT  # an HTTP date: assume long, which usually means "do not retry"
-
-
-def describe(error: BaseException, api_key: str | None) -> str:
-    """Error type and first line, for the log, without the API key or anything like one (servers echo it)."""
-    text = redact(str(error), api_key).strip()
-    first = text.splitlines()[0][:200] if text else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
-
-
-def notice_for(error: BaseException) -> str:
-    """The one line a user sees above the offline answer."""
-    if isinstance(error, openai.APITimeoutError) or "budget" in str(error):
-        reason = "did not answer in time"
-    elif type(error.__cause__).__name__ == "RemoteProtocolError":  # openai wraps a body cut short
-        reason = "sent a reply that was cut off or unreadable"
-    elif isinstance(error, openai.APIConnectionError):
-        reason = "could not be reached"
-    elif isinstance(error, openai.RateLimitError):
-        reason = "is rate-limited"
-    elif isinstance(error, openai.APIStatusError):
-        reason = f"returned an error (HTTP {error.status_code})"
-    else:
-        reason = "sent a reply that was cut off or unreadable"
-    return f"The language model {reason}; this is the offline answer."
 
 
 def answer_timings(started: float, reply: Reply, checked: Checked) -> dict[str, float]:
