@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bot.cli.common import Group, console, settings
-from bot.cli.index_commands import bench_group, feedback_group, index_group, list_documents
+from bot.cli.data_commands import bench_group, feedback_group
+from bot.cli.index_commands import index_group, list_documents
 from bot.printable import for_terminal, json_line
 from index.errors import CitebotError
 
