@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 from discord import app_commands
@@ -21,10 +21,19 @@ from index.storage.store import write_lock
 
 if TYPE_CHECKING:
     from bot.core import Citebot
-    from bot.discord.client import CitebotClient
 
 REFUSAL = "Sorry — only members with the Manage Server permission can list, add or remove documents."
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+class CommandsClient(Protocol):
+    """What the commands need of the client (`bot.discord.client.CitebotClient`), named here so this module
+    does not import the client that registers it."""
+
+    citebot: Citebot
+    writing: asyncio.Lock
+
+    async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None: ...
 
 
 @app_commands.command(name="ask")
@@ -42,8 +51,8 @@ async def refuse(interaction: discord.Interaction) -> None:
     await tell(interaction, REFUSAL)
 
 
-def client_of(interaction: discord.Interaction) -> CitebotClient:
-    return cast("CitebotClient", interaction.client)
+def client_of(interaction: discord.Interaction) -> CommandsClient:
+    return cast(CommandsClient, interaction.client)
 
 
 @app_commands.command(name="sources")

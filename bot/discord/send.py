@@ -11,19 +11,22 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import discord
 
-from bot.discord.feedback import DOWN, UP
+from bot.discord.feedback import DOWN, UP, FeedbackStore
 from bot.discord.gate import NO_PINGS
 from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape
 
-if TYPE_CHECKING:
-    from bot.discord.client import CitebotClient
-
 log = logging.getLogger("citebot.discord")
 Send = Callable[[Piece, discord.ui.View | None], Awaitable[object]]
+
+
+class VotingClient(Protocol):
+    """What a vote button needs of the client (`bot.discord.client.CitebotClient`): where votes are kept."""
+
+    feedback: FeedbackStore
 
 
 def channel_sender(channel: discord.abc.Messageable, reference: discord.MessageReference | None) -> Send:
@@ -84,7 +87,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cite
         return cls(int(match["id"]), match["v"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        feedback = cast("CitebotClient", interaction.client).feedback
+        feedback = cast(VotingClient, interaction.client).feedback
         vote = UP if self.vote == "up" else DOWN
         counted = await asyncio.to_thread(feedback.vote, self.answer_id, interaction.user.id, vote)
         await tell(interaction, "Thanks — your vote is recorded." if counted else "That answer is no longer on record.")
