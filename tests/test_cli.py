@@ -114,7 +114,7 @@ def test_unwritable_data_directory_is_a_clear_error(monkeypatch: pytest.MonkeyPa
     # /proc refuses new folders even to root, who ignores permission bits (CI runs as root)
     monkeypatch.setenv("CITEBOT_DATA_DIR", "/proc/citebot-data")
     result = invoke("ask", "What is Baykar?")
-    assert result.exit_code == 1 and "not available" in result.output, result.output
+    assert result.exit_code == 1 and "cannot be written" in result.output, result.output
     assert "Traceback" not in result.output
 
 
