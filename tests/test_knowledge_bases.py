@@ -45,7 +45,7 @@ def test_a_document_in_one_kb_is_never_cited_from_another(tmp_path: Path, monkey
     monkeypatch.setenv("CITEBOT_KB", "birds")
     assert "added" in invoke("index", "add", str(path)).output
     assert sources_cited(invoke("ask", "--json", "What does the kestrel hunt?")) == {str(path.resolve())}
-    assert "Baykar" not in invoke("ask", "--json", BAYKAR).output  # the bundled article is in `default` only
+    assert sources_cited(invoke("ask", "--json", BAYKAR)) == set()  # the bundled article is in `default` only
     monkeypatch.delenv("CITEBOT_KB")
     assert str(path.resolve()) not in sources_cited(invoke("ask", "--json", "What does the kestrel hunt?"))
     assert sources_cited(invoke("ask", "--json", "--kb", "birds", "What does the kestrel hunt?")) == {
@@ -67,7 +67,7 @@ def test_the_same_file_in_two_kbs_is_two_documents(bot: Citebot) -> None:
     assert bot.remove_document("notes.txt", kb="birds").title == "Kestrel"
     assert bot.documents(kb="birds") == []
     assert [info.title for info in bot.documents(kb="fish")] == ["Heron"]
-    assert "spears fish" in bot.ask("What does the heron eat?", kb="fish").citations[0].text
+    assert "spears fish" in bot.ask("How does the grey heron catch fish?", kb="fish").citations[0].text
 
 
 def test_kb_create_list_copy_delete(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_kb_create_list_copy_delete(tmp_path: Path) -> None:
     assert "already exists" in invoke("kb", "create", "birds").output
     invoke("index", "add", "--kb", "birds", str(path))
     listing = invoke("kb", "list").output.splitlines()
-    assert any(line.split()[:3] == ["birds", "1", "1"] for line in listing), listing
+    assert any(line.split()[:3] == ["birds", "1", "2"] for line in listing), listing
     assert any(line.split()[0] == "default" and line.split()[1] == "1" for line in listing[1:]), listing
     assert invoke("kb", "copy", "birds", "birds-copy").exit_code == 0
     assert "kestrel.txt" in invoke("index", "list", "--kb", "birds-copy").output
@@ -91,8 +91,9 @@ def test_copy_keeps_the_vectors_and_embeds_nothing(bot: Citebot, monkeypatch: py
     bot.create_kb("birds")
     bot.add_document(Document("kestrel.txt", "Kestrel", KESTREL), kb="birds")
     store = bot.store  # the default KB's store
-    monkeypatch.setattr(type(store.embeddings), "embed_documents", lambda *_: pytest.fail("re-embedded"))
-    bot.copy_kb("birds", "copy")
+    with monkeypatch.context() as patched:
+        patched.setattr(type(store.embeddings), "embed_documents", lambda *_: pytest.fail("re-embedded"))
+        bot.copy_kb("birds", "copy")
     assert [info.source for info in bot.documents(kb="copy")] == ["kestrel.txt"]
     assert "voles" in bot.ask("What does the kestrel hunt?", kb="copy").citations[0].text
     with pytest.raises(KnowledgeBaseError, match="already exists"):
@@ -115,7 +116,7 @@ def test_default_cannot_be_deleted() -> None:
     assert "putin-turkey-drones.txt" in invoke("index", "list").output
 
 
-@pytest.mark.parametrize("args", [("kb", "create", "Bad Name!"), ("kb", "create", "-x"), ("ask", "--kb", "nope", "Hi")])
+@pytest.mark.parametrize("args", [("kb", "create", "Bad Name!"), ("kb", "create", "_x"), ("ask", "--kb", "nope", "Hi")])
 def test_a_bad_or_unknown_name_is_one_line(args: tuple[str, ...]) -> None:
     result = invoke(*args)
     assert result.exit_code == 1

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import discord
 from discord import app_commands
 
+from bot.core import DEFAULT_KB
 from bot.discord.render import escape
 from bot.discord.send import tell
 from index.documents import MAX_DOCUMENT_BYTES, Document, decode, guess_title
 from index.storage.records import AddResult, DocumentInfo
-from index.storage.store import write_lock
 
 if TYPE_CHECKING:
     from bot.core import Citebot
@@ -112,9 +112,8 @@ def to_document(data: bytes, filename: str) -> Document:
 
 
 def add_document(citebot: Citebot, document: Document) -> AddResult:
-    """Blocking: embed and store, holding the index's write lock (one writer per folder)."""
-    with write_lock(citebot.settings.data_dir):
-        return citebot.store.add(document)
+    """Blocking: embed and store (the core holds the index's write lock: one writer per folder)."""
+    return citebot.add_document(document, kb=DEFAULT_KB)
 
 
 @app_commands.command(name="forget")
@@ -133,8 +132,7 @@ async def forget_command(interaction: discord.Interaction, source: str) -> None:
 
 
 def remove_document(citebot: Citebot, name: str) -> DocumentInfo:
-    with write_lock(citebot.settings.data_dir):
-        return citebot.store.remove(citebot.find_source(name))
+    return citebot.remove_document(name, kb=DEFAULT_KB)
 
 
 COMMANDS: tuple[app_commands.Command[Any, Any, None], ...] = (
