@@ -54,10 +54,10 @@ def metadata(kb: str, n: int, with_kb: bool) -> dict[str, Any]:
     return {**found, "kb": kb} if with_kb else found
 
 
-def ingest(client: Any, vectors: dict[str, np.ndarray], per_kb: bool) -> dict[str, Any]:
+def ingest(client: Any, vectors: dict[str, np.ndarray], per_kb: bool) -> dict[str, tuple[Any, dict[str, str] | None]]:
     """The collections of one layout; returns KB name -> (collection, where filter)."""
-    targets: dict[str, Any] = {}
-    shared = None if per_kb else client.create_collection("all_passages", configuration={"hnsw": HNSW})
+    targets: dict[str, tuple[Any, dict[str, str] | None]] = {}
+    shared: Any = None if per_kb else client.create_collection("all_passages", configuration={"hnsw": HNSW})
     for kb, kb_vectors in vectors.items():
         collection = client.create_collection(f"{kb}_passages", configuration={"hnsw": HNSW}) if per_kb else shared
         for start in range(0, len(kb_vectors), BATCH):
