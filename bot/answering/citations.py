@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from index.documents import Document
+from index.errors import InternalError
 from index.passages import sentence_spans
 from index.storage.doc_stats import longest_names, names
 
@@ -51,7 +52,7 @@ class Citation:
         return {key: getattr(self, key) for key in keys}
 
 
-class CitationMismatch(AssertionError):
+class CitationMismatch(InternalError):
     """A citation's text differs from its span: a bug, never shown to a user."""
 
 
