@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from index.documents import Document
 from index.errors import InternalError
-from index.passages import sentence_spans
+from index.passages import Passage, sentence_spans
 from index.storage.doc_stats import longest_names, names
 
 # A quotation runs from its opening mark to the first closing one, or to the end of the text searched
@@ -50,6 +51,25 @@ class Citation:
         """The fields `ask --json` promises, in its order."""
         keys = ("n", "source", "title", "start", "end", "text")
         return {key: getattr(self, key) for key in keys}
+
+
+class Named(Protocol):
+    """What a citation takes from its document: a Document, or its catalog record."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def citation_of(n: int, document: Named, passage: Passage, start: int, end: int, text: str) -> Citation:
+    """Citation [n]: `text`, the span [start, end) of the document, inside one of its passages."""
+    return Citation(
+        n, document.source, document.title, start, end, text, passage.doc_hash, passage.paragraph,
+        document.url, passage.page,
+    )  # fmt: skip
 
 
 class CitationMismatch(InternalError):
