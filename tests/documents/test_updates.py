@@ -14,8 +14,7 @@ from index.errors import IndexMissing
 from index.sources import load_file
 from index.storage.consistency import is_stale
 from index.storage.store import Store
-
-from .conftest import ARTICLE_HTML, pdf_bytes
+from tests.helpers import ARTICLE_HTML, pdf_bytes
 
 LAST = "\n\nIt opened in 2019 after a long delay.\n"
 OLD = "Plant\n\nThe engine plant is in Ankara and employs 900 people." + LAST
