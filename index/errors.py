@@ -12,10 +12,10 @@ CitebotError
  ├── Busy                 (bot.discord.gate) too many questions wait; the asker is told to come back later
  ├── ModelFailed          the LLM's reply is unusable; recovered from: the offline answer, with a notice
  │    ├── ModelTimedOut   the answer budget ran out before the model finished
- │    └── ModelReplyBroken the reply was empty or cut off before the model finished
+ │    └── BrokenReply     the reply was empty or cut off before the model finished
  └── InternalError        a bug in citebot, never the user's doing
-      ├── CitationMismatch  (bot.answering.citations) a citation's text is not its span
-      └── MissingVariables  (prompts) a prompt rendered without a value for a placeholder
+      ├── CitationMismatch (bot.answering.citations) a citation's text is not its span
+      └── MissingVariables (prompts) a prompt rendered without a value for a placeholder
 """
 
 
@@ -59,7 +59,7 @@ class ModelTimedOut(ModelFailed):
     """The answer budget ran out before the model finished."""
 
 
-class ModelReplyBroken(ModelFailed):
+class BrokenReply(ModelFailed):
     """The reply was empty, or cut off before the model finished."""
 
 

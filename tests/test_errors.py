@@ -11,7 +11,7 @@ import index.errors
 from bot.answering.citations import CitationMismatch
 from bot.discord.gate import Busy
 from bot.llm.client import notice_for
-from index.errors import CitebotError, ModelReplyBroken, ModelTimedOut
+from index.errors import BrokenReply, CitebotError, ModelTimedOut
 from prompts import MissingVariables
 
 OUTSIDE = [Busy, CitationMismatch, MissingVariables]  # raised elsewhere, drawn in the same tree
@@ -33,7 +33,7 @@ def status_error(status: int, message: str, kind: type[openai.APIStatusError] = 
     ("error", "reason"),
     [
         (ModelTimedOut("no words here say so"), "did not answer in time"),
-        (ModelReplyBroken("the answer budget is spent"), "cut off or unreadable"),
+        (BrokenReply("the answer budget is spent"), "cut off or unreadable"),
         (status_error(402, "your budget is exhausted"), "returned an error (HTTP 402)"),
         (status_error(429, "over budget", openai.RateLimitError), "is rate-limited"),
     ],

@@ -30,7 +30,7 @@ from bot.llm.grounding import Checked, check
 from bot.llm.prompt_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
-from index.errors import ModelReplyBroken, ModelTimedOut
+from index.errors import BrokenReply, ModelTimedOut
 from index.passages import Passage
 from prompts import render_messages
 
@@ -123,7 +123,7 @@ class LLMAnswerer:
         )
         text, declined = without_refusal(reply.text)
         if not text and not declined:
-            raise ModelReplyBroken("the model's reply was empty")
+            raise BrokenReply("the model's reply was empty")
         return reply, check(text, passages, documents)
 
     def checked_answer(
@@ -165,7 +165,7 @@ class LLMAnswerer:
         return self.stream(messages, deadline, max_tokens, sink)  # the last attempt: its failure is final
 
     def stream(self, messages: list[dict[str, str]], deadline: Deadline, max_tokens: int, sink: TokenSink) -> Reply:
-        """One streamed request; raises ModelReplyBroken when the reply is cut off, ModelTimedOut past the budget."""
+        """One streamed request; raises BrokenReply when the reply is cut off, ModelTimedOut past the budget."""
         if deadline.remaining() <= 0:
             raise ModelTimedOut("the answer budget is spent")
         started, first, parts, finished = time.perf_counter(), None, [], False
@@ -187,7 +187,7 @@ class LLMAnswerer:
                 if deadline.remaining() <= 0:
                     raise ModelTimedOut("the model did not finish within the answer budget")
         if not finished:
-            raise ModelReplyBroken("the reply was cut off before the model finished")
+            raise BrokenReply("the reply was cut off before the model finished")
         return Reply("".join(parts), first)
 
 
