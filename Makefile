@@ -1,10 +1,11 @@
-# One task runner: `make demo` sets up and asks the bundled article; `make test` runs the tests.
+# One task runner: `make demo` sets up and asks the bundled article; `make test` runs the tests
+# (`make test-fast` all but those marked slow).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= What did Bayraktar say about Russia?
 
-.PHONY: setup demo test lint fix bench clean
+.PHONY: setup demo test test-fast lint fix bench clean
 
 $(BIN)/citebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,11 @@ $(VENV)/.test-extra: $(BIN)/citebot
 	CMAKE_ARGS="-DGGML_NATIVE=OFF $(CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.test-extra
 
+# the bench extra: what only the benchmarks import (a baseline splitter, the profiler, the plots)
+$(VENV)/.bench-extra: $(VENV)/.test-extra
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench-extra
+
 setup: $(BIN)/citebot
 
 demo: setup
@@ -27,6 +33,9 @@ demo: setup
 
 test: $(VENV)/.test-extra
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.test-extra
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(VENV)/.test-extra
 	$(BIN)/ruff check .
@@ -37,7 +46,7 @@ fix: $(VENV)/.test-extra
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.test-extra
+bench: $(VENV)/.bench-extra
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

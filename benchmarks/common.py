@@ -27,6 +27,7 @@ DISTRACTOR_DOCS = [
     (Path("/usr/share/doc/nodejs/api"), "*.md", "nodejs"),
 ]
 
+from bot.evaluation.evaluate import percentile  # noqa: E402
 from bot.retrieve import Retrieval, Retriever, Timer, fuse  # noqa: E402
 
 
@@ -80,12 +81,6 @@ def distractors() -> list[Any]:
 def git_commit() -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return done.stdout.strip()
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (p50, p95), as `citebot eval` reports it."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 def p50_p95(values: list[float]) -> str:

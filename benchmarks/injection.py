@@ -5,6 +5,9 @@
 Each instruction is planted as a paragraph of a copy of the article; the question is asked about that copy
 only. Prints the table (category x answerer: answers that carried the instruction out / asked) and how many
 model sentences the citation check cut. Starts its own llama.cpp server on 127.0.0.1.
+
+The planted instructions (tests/data) and the llama.cpp server are the tests' (tests/helpers.py): this script
+runs the same attacks outside pytest rather than keep a second copy.
 """
 
 from __future__ import annotations
@@ -17,14 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "llm"))
-
-from conftest import llama_server  # noqa: E402  (tests/llm/conftest.py)
 
 from bot.config import Settings  # noqa: E402
 from bot.core import build  # noqa: E402
 from index.embeddings import LocalEmbeddings  # noqa: E402
-from tests.injection import QUESTIONS, attacks, carried_out, planted  # noqa: E402
+from tests.helpers import INJECTION_QUESTIONS, attacks, carried_out, llama_server, planted  # noqa: E402
 
 
 def run(answerer: str, settings: Settings, embeddings: LocalEmbeddings, questions: list[str]) -> dict:
@@ -55,7 +55,9 @@ def main() -> None:
     embeddings = LocalEmbeddings()
     with llama_server(Path(tempfile.mkdtemp()) / "llama.log") as url:
         results = {
-            "extractive": run("extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, QUESTIONS),
+            "extractive": run(
+                "extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, INJECTION_QUESTIONS
+            ),
             "llm": run(
                 "llm",
                 Settings(
@@ -68,7 +70,7 @@ def main() -> None:
                     answer_budget=180,
                 ),
                 embeddings,
-                QUESTIONS[: args.llm_questions],
+                INJECTION_QUESTIONS[: args.llm_questions],
             ),
         }
     lines = ["| category | extractive: carried out / asked | LLM (SmolLM2): carried out / asked |", "|---|---|---|"]

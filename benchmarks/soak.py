@@ -6,6 +6,9 @@ event loop's lag (a 10 ms sleep, repeated, and how late it wakes) and resident m
 (the first 100 answers) and at the end; then checks that every question was answered exactly once.
 
     .venv/bin/python benchmarks/soak.py [--count 1000] [--users 20]
+
+The emulator and the soak driver are test infrastructure (tests/discord_emulator.py, tests/discord_running.py,
+shared with tests/discord/test_soak.py): this script runs them outside pytest rather than keep a second copy.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from common import machine  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.core import build  # noqa: E402
+from bot.evaluation.evaluate import percentile  # noqa: E402
 from index.embeddings import LocalEmbeddings  # noqa: E402
-from tests.discord.conftest import free_port  # noqa: E402
-from tests.discord.test_soak import WARM_UP, Figures, SoakEmulator, check, quantile, running, soak  # noqa: E402
-from tests.discord_emulator import TOKEN  # noqa: E402
+from tests.discord_emulator import TOKEN  # noqa: E402  (the emulator is test infrastructure; see the docstring)
+from tests.discord_running import WARM_UP, Figures, SoakEmulator, check, running, soak  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 
 def point_discord_at(port: int) -> None:
@@ -50,8 +54,8 @@ async def measure(folder: Path, count: int, users: int) -> tuple[SoakEmulator, F
 
 def report(figures: Figures, count: int, users: int) -> None:
     """The figures, one line each."""
-    ms = [f"{quantile(figures.latencies, p) * 1000:.0f}" for p in (50, 95, 99)]
-    lags = [f"{quantile(figures.lags, p) * 1000:.1f}" for p in (50, 99)] + [f"{max(figures.lags) * 1000:.0f}"]
+    ms = [f"{percentile(figures.latencies, p / 100) * 1000:.0f}" for p in (50, 95, 99)]
+    lags = [f"{percentile(figures.lags, p / 100) * 1000:.1f}" for p in (50, 99)] + [f"{max(figures.lags) * 1000:.0f}"]
     print(f"{count} questions from {users} users, offline extractive answerer, {machine()['cores']} cores")
     print(f"throughput            {figures.throughput:.1f} answers/s ({figures.seconds:.1f} s)")
     print(f"latency p50/p95/p99   {' / '.join(ms)} ms  (MESSAGE_CREATE -> answer payload)")

@@ -175,12 +175,6 @@ def page_of(pages: tuple[int, ...], offset: int) -> int | None:
     return bisect.bisect_right(pages, offset) if pages else None
 
 
-def location(pages: tuple[int, ...], start: int, paragraph: int) -> str:
-    """Where a span is, as a citation shows it: "page 3" in a PDF, else "paragraph 2"."""
-    page = page_of(pages, start)
-    return f"page {page}" if page is not None else f"paragraph {paragraph}"
-
-
 def guess_title(text: str, fallback: str) -> str:
     """The `title:` of Markdown front matter, else a short first line after it (heading marks removed),
     else the file name."""

@@ -10,7 +10,13 @@ CitebotError
  ├── IndexLocked          another process is writing to the same index
  ├── KnowledgeBaseError   no knowledge base of that name, one that exists already, or a name not allowed
  ├── StoreUnavailable     Chroma cannot be reached or written (server down, read-only folder)
- └── AnswerUnavailable    the LLM failed and no fallback was possible
+ ├── Busy                 (bot.discord.gate) too many questions wait; the asker is told to come back later
+ ├── ModelFailed          the LLM's reply is unusable; recovered from: the offline answer, with a notice
+ │    ├── ModelTimedOut   the answer budget ran out before the model finished
+ │    └── BrokenReply     the reply was empty or cut off before the model finished
+ └── InternalError        a bug in citebot, never the user's doing
+      ├── CitationMismatch (bot.answering.citations) a citation's text is not its span
+      └── MissingVariables (prompts) a prompt rendered without a value for a placeholder
 """
 
 
@@ -50,8 +56,20 @@ class StoreUnavailable(CitebotError):
     """Chroma cannot be reached or written."""
 
 
-class AnswerUnavailable(CitebotError):
-    """The answerer failed and no fallback was possible."""
+class ModelFailed(CitebotError):
+    """The LLM's reply cannot be used; the answerer falls back to the offline answer."""
+
+
+class ModelTimedOut(ModelFailed):
+    """The answer budget ran out before the model finished."""
+
+
+class BrokenReply(ModelFailed):
+    """The reply was empty, or cut off before the model finished."""
+
+
+class InternalError(CitebotError):
+    """A bug in citebot: a promise of its own broken, never something the user did."""
 
 
 class UnsafeAddress(DocumentError):

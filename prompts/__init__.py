@@ -10,12 +10,12 @@ import re
 from importlib import resources
 from string import Template
 
-from index.errors import CitebotError
+from index.errors import InternalError
 
 ROLE_LINE = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 
 
-class MissingVariables(CitebotError):
+class MissingVariables(InternalError):
     """A prompt was rendered without a value for each of its placeholders: a bug, not a user error."""
 
 

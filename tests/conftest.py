@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,6 @@ import pytest
 from bot.config import Settings
 from bot.core import Citebot, build
 from index.embeddings import LocalEmbeddings
-
-# the small files the tests need, copied from ../shared: a clone has nothing beside it
-DATA = Path(__file__).resolve().parent / "data"
-DEV_QA = DATA / "dev_qa.jsonl"
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +49,3 @@ def make_bot(embeddings: LocalEmbeddings, data_dir: Path) -> Callable[..., Citeb
 def bot(make_bot: Callable[..., Citebot]) -> Citebot:
     """A bot over the bundled article, offline, extractive."""
     return make_bot()
-
-
-def dev_questions() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]

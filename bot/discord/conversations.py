@@ -75,10 +75,6 @@ class ConversationStore:
         with self.connect() as db:
             return {row[0] for row in db.execute("SELECT channel FROM threads")}
 
-    def is_thread(self, channel: int) -> bool:
-        with self.connect() as db:
-            return db.execute("SELECT 1 FROM threads WHERE channel = ?", (channel,)).fetchone() is not None
-
     def load(self, channel: int) -> Conversation:
         """The channel's turns, or a fresh conversation when it has been idle longer than the ttl."""
         with self.connect() as db:
@@ -102,10 +98,6 @@ class ConversationStore:
             db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)", (channel, position, question, record, now))
             db.execute("DELETE FROM turns WHERE channel = ? AND position <= ?", (channel, position - MAX_TURNS))
             db.execute("UPDATE threads SET active_at = ? WHERE channel = ?", (now, channel))
-
-    def reset(self, channel: int) -> None:
-        with self.connect() as db:
-            db.execute("DELETE FROM turns WHERE channel = ?", (channel,))
 
     def purge(self) -> int:
         """Delete the turns of every conversation idle longer than the ttl; the number of channels."""

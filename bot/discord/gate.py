@@ -15,10 +15,12 @@ from contextlib import asynccontextmanager
 import discord
 from discord.ext import commands
 
+from index.errors import CitebotError
+
 NO_PINGS = discord.AllowedMentions.none()  # on the client and on every send: documents cannot ping
 
 
-class Busy(Exception):
+class Busy(CitebotError):
     """Too many questions are waiting; the asker is told to come back later."""
 
 

@@ -187,20 +187,6 @@ def pack(embeds: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return groups
 
 
-def as_text(pieces: list[Piece]) -> str:
-    """A plain-text picture of the messages, as a reader would see them (for transcripts and logs)."""
-    lines = []
-    for piece in pieces:
-        if piece.content:
-            lines.append(unescape(piece.content))
-        for embed in piece.embeds:
-            link = f" <{embed['url']}>" if "url" in embed else ""
-            lines.append(f"┃ {unescape(embed['title'])}{link}")
-            lines.extend(f"┃ {line}" for line in unescape(embed["description"]).splitlines())
-            lines.append(f"┃ — {embed['footer']['text']}")
-    return "\n".join(lines)
-
-
 def strip_mentions(content: str, bot_id: int) -> str:
     return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
 

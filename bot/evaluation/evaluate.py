@@ -97,6 +97,7 @@ def rate(results: list[dict[str, Any]], key: str) -> str:
 
 
 def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share 0.5 is p50, 0.95 p95), 0 for no values."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from bot.llm.roles import swapped
 from index.passages import sentence_spans
-from index.storage.lexical import terms, words
+from index.storage.lexical import covered, terms, words
 
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
 META_WORDS = "passage passages article document documents documentation docs text quote quotes mention mentioned"
@@ -49,13 +48,6 @@ def meta_terms() -> frozenset[str]:
 def claim_terms(text: str) -> list[str]:
     """The distinct content terms of a sentence, less the words that only talk about the passages."""
     return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
-
-
-def covered(wanted: Sequence[str], found: AbstractSet[str]) -> float:
-    """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
-    prefixes = {term[:5] for term in found if len(term) >= 5}
-    hits = sum(1 for term in wanted if term in found or (len(term) >= 5 and term[:5] in prefixes))
-    return hits / len(wanted) if wanted else 0.0
 
 
 def all_in(wanted: Sequence[str], text: str) -> bool:

@@ -30,7 +30,7 @@ from bot.llm.grounding import Checked, check
 from bot.llm.prompt_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
-from index.errors import AnswerUnavailable
+from index.errors import BrokenReply, ModelTimedOut
 from index.passages import Passage
 from prompts import render_messages
 
@@ -123,7 +123,7 @@ class LLMAnswerer:
         )
         text, declined = without_refusal(reply.text)
         if not text and not declined:
-            raise AnswerUnavailable("the model's reply was empty")
+            raise BrokenReply("the model's reply was empty")
         return reply, check(text, passages, documents)
 
     def checked_answer(
@@ -152,22 +152,22 @@ class LLMAnswerer:
         """Stream a reply; retry failed connections, 429 and 5xx while nothing was shown and time is left."""
         shown: list[str] = []
         sink = shown_sink(on_token, shown)
-        for attempt in range(retries + 1):
+        for attempt in range(retries):
             try:
                 return self.stream(messages, deadline, max_tokens, sink)
             except (openai.APIConnectionError, openai.APIStatusError) as error:
                 wait = retry_wait(error, attempt)
-                if shown or attempt == retries or not retryable(error) or wait >= deadline.remaining() - 1:
+                if shown or not retryable(error) or wait >= deadline.remaining() - 1:
                     raise
                 why = describe(error, self.settings.openai_api_key)
                 log.info("LLM request failed (%s); retrying in %.1f s", why, wait)
                 time.sleep(wait)
-        raise AnswerUnavailable("no attempt was made")  # unreachable: the loop returns or raises
+        return self.stream(messages, deadline, max_tokens, sink)  # the last attempt: its failure is final
 
     def stream(self, messages: list[dict[str, str]], deadline: Deadline, max_tokens: int, sink: TokenSink) -> Reply:
-        """One streamed request; raises AnswerUnavailable when the reply is cut off or the budget runs out."""
+        """One streamed request; raises BrokenReply when the reply is cut off, ModelTimedOut past the budget."""
         if deadline.remaining() <= 0:
-            raise AnswerUnavailable("the answer budget is spent")
+            raise ModelTimedOut("the answer budget is spent")
         started, first, parts, finished = time.perf_counter(), None, [], False
         timeout = min(self.settings.llm_timeout, deadline.remaining())
         client = self.client.with_options(timeout=openai.Timeout(timeout))
@@ -185,9 +185,9 @@ class LLMAnswerer:
                     parts.append(text)
                     sink(text)
                 if deadline.remaining() <= 0:
-                    raise AnswerUnavailable("the model did not finish within the answer budget")
+                    raise ModelTimedOut("the model did not finish within the answer budget")
         if not finished:
-            raise AnswerUnavailable("the reply was cut off before the model finished")
+            raise BrokenReply("the reply was cut off before the model finished")
         return Reply("".join(parts), first)
 
 

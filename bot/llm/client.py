@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from index.errors import AnswerUnavailable, SettingsError
+from index.errors import ModelFailed, ModelTimedOut, SettingsError
 from index.redact import redact
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 
-def transport_errors() -> tuple[type[Exception], ...]:
-    """The errors of the HTTP library openai streams with (httpx2 since openai 3, httpx before)."""
+def transport_errors(name: str) -> tuple[type[Exception], ...]:
+    """An error class of the HTTP library openai streams with (httpx2 since openai 3, httpx before)."""
     found = []
-    for name in ("httpx2", "httpx"):
+    for library in ("httpx2", "httpx"):
         try:
-            found.append(importlib.import_module(name).HTTPError)
+            found.append(getattr(importlib.import_module(library), name))
         except ImportError:
             continue
     return tuple(found)
@@ -32,9 +32,10 @@ def transport_errors() -> tuple[type[Exception], ...]:
 LLM_ERRORS: tuple[type[Exception], ...] = (
     openai.OpenAIError,
     json.JSONDecodeError,
-    AnswerUnavailable,
-    *transport_errors(),
+    ModelFailed,
+    *transport_errors("HTTPError"),
 )
+BODY_CUT_SHORT = transport_errors("RemoteProtocolError")  # openai wraps it in an APIConnectionError
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
 
@@ -101,10 +102,10 @@ def describe(error: BaseException, api_key: str | None) -> str:
 
 
 def notice_for(error: BaseException) -> str:
-    """The one line a user sees above the offline answer."""
-    if isinstance(error, openai.APITimeoutError) or "budget" in str(error):
+    """The one line a user sees above the offline answer, by the kind of failure."""
+    if isinstance(error, openai.APITimeoutError | ModelTimedOut):
         reason = "did not answer in time"
-    elif type(error.__cause__).__name__ == "RemoteProtocolError":  # openai wraps a body cut short
+    elif isinstance(error.__cause__, BODY_CUT_SHORT):
         reason = "sent a reply that was cut off or unreadable"
     elif isinstance(error, openai.APIConnectionError):
         reason = "could not be reached"

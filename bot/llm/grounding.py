@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from bot.answering.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
-from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
+from bot.answering.citations import SPEECH_VERB, Citation, citation_of, same_person, speaker_of, without_quotes
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent
 from index.documents import Document
 from index.passages import Passage, sentence_spans
-from index.storage.lexical import terms
+from index.storage.lexical import covered, terms
 
 MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
@@ -212,17 +212,9 @@ class Numbering:
         key = (found.passage.source, found.start, found.end)
         if key not in self.citations:
             document = self.documents(found.passage.source)
-            self.citations[key] = Citation(
-                len(self.citations) + 1,
-                document.source,
-                document.title,
-                found.start,
-                found.end,
-                document.text[found.start : found.end],
-                found.passage.doc_hash,
-                found.passage.paragraph,
-                document.url,
-                found.passage.page,
+            text = document.text[found.start : found.end]
+            self.citations[key] = citation_of(
+                len(self.citations) + 1, document, found.passage, found.start, found.end, text
             )
         return self.citations[key].n
 

@@ -14,12 +14,14 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from index.passages import Passage
 
+PREFIX = 5  # stems that share this many first letters count as one word
 WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
 STOPWORDS = frozenset(
     """a about after again against all also am an and any are as at be because been before being between both
@@ -48,6 +50,19 @@ def terms(text: str) -> list[str]:
     """Stemmed content words: what BM25 indexes and what the answerer matches on."""
     content = [word.removesuffix("'s") for word in words(text) if word not in STOPWORDS]
     return list(stemmer().stemWords([word for word in content if word]))
+
+
+def covered(wanted: Sequence[str], found: AbstractSet[str]) -> float:
+    """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian), which
+    the stemmer leaves apart."""
+    prefixes = {term[:PREFIX] for term in found if len(term) >= PREFIX}
+    hits = sum(1 for term in wanted if term in found or (len(term) >= PREFIX and term[:PREFIX] in prefixes))
+    return hits / len(wanted) if wanted else 0.0
+
+
+def matches(term: str, found: AbstractSet[str]) -> bool:
+    """Whether one term is present in `found`, by the same rule as `covered`."""
+    return covered((term,), found) == 1
 
 
 class LexicalIndex:

@@ -20,7 +20,6 @@ from index.errors import IndexMismatch, IndexMissing
 from index.passages import Passage, make_passages
 from index.storage.chroma import chroma_errors, latest, reopen
 from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
-from index.storage.chroma import unavailable as unavailable
 from index.storage.chroma import write_lock as write_lock
 from index.storage.doc_stats import StatsStore
 from index.storage.layout import drop_passages
@@ -224,18 +223,6 @@ class Store:
             found = self.passage_collection.get(where=where, limit=1, include=[])
         if found["ids"]:
             self.delete_passages(where)
-
-    def sweep(self) -> int:
-        """Delete passages that no current document version owns (left by a crash); return how many.
-        Only with no other writer at work: its passages wait, uncommitted, for their record."""
-        self.catalog = self.read_catalog()
-        self.lexical = None
-        leftovers = stored_passages(self.passage_collection, self.name, lambda p: not self.is_current(p))
-        stale = [passage.id for passage in leftovers]
-        for start in range(0, len(stale), 5000):
-            with chroma_errors(self.name):
-                self.passage_collection.delete(ids=stale[start : start + 5000])
-        return len(stale)
 
     def passage_counts(self) -> dict[str, int]:
         """Stored passages per source, current or not: equal to the catalog's counts when nothing is left

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -19,14 +16,10 @@ from bot.config import Settings
 from bot.core import Citebot
 from bot.discord.client import CitebotClient
 from tests.discord_emulator import TOKEN, Emulator
+from tests.discord_running import connected
+from tests.helpers import free_port, run
 
 Started = AbstractAsyncContextManager[tuple[Emulator, CitebotClient]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,27 +55,10 @@ def start_bot(discord_port: int) -> Callable[..., Started]:
     async def start(
         citebot: Citebot, settings: Settings, **options: Any
     ) -> AsyncIterator[tuple[Emulator, CitebotClient]]:
-        emulator = await Emulator().start(discord_port)
-        client = CitebotClient(citebot, settings, guild_ready_timeout=0.05, **options)
-        task: asyncio.Task[None] | None = None
-        try:
-            await client.login(TOKEN)
-            task = asyncio.create_task(client.connect())
-            await emulator.wait_until(client.is_ready, 20)
-            yield emulator, client
-        finally:
-            await client.close()
-            if task is not None:
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await asyncio.wait_for(task, 5)
-            await emulator.stop()
+        async with connected(Emulator(), discord_port, citebot, settings, **options) as started:
+            yield started
 
     return start
-
-
-def run(scenario: Coroutine[Any, Any, None], timeout: float = 120) -> None:
-    """Run one async scenario to completion (the suite has no asyncio plugin)."""
-    asyncio.run(asyncio.wait_for(scenario, timeout))
 
 
 @pytest.fixture

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 from bot.config import Settings
 from bot.core import Citebot
-
-QUESTIONS = [
-    "What is Baykar?",
-    "What did Erdogan call the invasion of Ukraine?",
-    "Who reported that Erdogan was approached by Putin?",
-    "What does Baykar want done with the money that was raised?",
-    "Who won the 2018 football World Cup?",
-]
-
-
-async def lag_probe(stop: asyncio.Event, lags: list[float]) -> None:
-    """How late a 10 ms sleep wakes up: heartbeats would be as late."""
-    while not stop.is_set():
-        started = time.perf_counter()
-        await asyncio.sleep(0.01)
-        lags.append(time.perf_counter() - started - 0.01)
+from bot.evaluation.evaluate import percentile
+from tests.discord_running import QUESTIONS, lag_probe
 
 
 def test_answers_arrive_quickly_and_the_loop_never_stalls(
@@ -51,8 +35,7 @@ def test_answers_arrive_quickly_and_the_loop_never_stalls(
             await probe
 
     play(scenario())
-    p50 = statistics.median(latencies)
-    p95 = statistics.quantiles(latencies, n=20)[-1]
+    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     print(f"\nMESSAGE_CREATE -> answer payload over {len(latencies)} questions: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms; worst event-loop lag {max(lags) * 1000:.0f} ms")  # fmt: skip
     assert p95 < 5.0

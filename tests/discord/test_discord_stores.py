@@ -48,8 +48,7 @@ def test_an_idle_conversation_expires_and_starts_again(tmp_path: Path) -> None:
 
 def test_threads_the_bot_opened_are_remembered(tmp_path: Path) -> None:
     ConversationStore(tmp_path / "d.sqlite3", ttl=60).open_thread(42)
-    assert ConversationStore(tmp_path / "d.sqlite3", ttl=60).is_thread(42)
-    assert not ConversationStore(tmp_path / "d.sqlite3", ttl=60).is_thread(43)
+    assert ConversationStore(tmp_path / "d.sqlite3", ttl=60).threads() == {42}
 
 
 def test_votes_are_exported_with_what_they_judge_one_per_user(tmp_path: Path) -> None:

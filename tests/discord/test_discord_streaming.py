@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from bot.answering.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
@@ -33,6 +35,7 @@ class SlowStreaming:
         return answer
 
 
+@pytest.mark.slow
 def test_a_streamed_answer_is_edited_at_most_once_a_second_then_replaced_by_the_answer(
     make_bot: Callable[..., Citebot], discord_settings: Callable[..., Settings], start_bot: Any, play: Any
 ) -> None:

@@ -42,7 +42,9 @@ def slow(emulator: Emulator) -> None:
     emulator.stall("POST", THREADS, seconds=3.0)
 
 
-@pytest.mark.parametrize("fault", [reset, slow], ids=["connection-reset", "timeout"])
+@pytest.mark.parametrize(
+    "fault", [pytest.param(reset, id="connection-reset"), pytest.param(slow, id="timeout", marks=pytest.mark.slow)]
+)
 def test_a_thread_that_cannot_be_opened_means_one_answer_in_the_channel(
     fault: Callable[[Emulator], None], make_bot: Bots, discord_settings: Configs, start_bot: Any, play: Any
 ) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.discord.conftest import run
 from tests.discord_emulator import CHANNEL_ID, Emulator
 from tests.discord_payloads import BOT_ID, MESSAGE_CONTENT
+from tests.helpers import run
 
 MESSAGES = f"/channels/{CHANNEL_ID}/messages"
 

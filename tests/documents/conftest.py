@@ -3,59 +3,19 @@ and a small PDF writer (so every format comes from a file the test writes)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.core import Citebot
+from tests.helpers import ARTICLE_HTML, SCRIPT_ONLY, ChromaServer, pdf_bytes
 
-CHROMA = Path(sys.executable).with_name("chroma")
 BIG = 50 * 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class ChromaServer:
-    """A `chroma run` process on 127.0.0.1 that tests may stop and start again on the same port."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.port = path, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1"]
-        command += ["--port", str(self.port)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        pytest.fail("chroma run did not start within 60 s")
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.kill()
-            self.process.wait(10)
-            self.process = None
 
 
 @pytest.fixture(scope="session")
@@ -82,53 +42,7 @@ def docbot(make_bot: Callable[..., Citebot], backend: dict[str, Any]) -> Citebot
     return make_bot(**backend)
 
 
-def pdf_bytes(pages: list[str], title: str | None = None) -> bytes:
-    """A minimal, valid PDF with one line of Helvetica text per line of each page."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
-    kids = []
-    for text in pages:
-        lines = [pdf_escape(line) for line in text.split("\n")]
-        body = "BT /F1 11 Tf 14 TL 72 760 Td " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
-        objects.append(f"<< /Length {len(body.encode('latin-1'))} >>\nstream\n{body}\nendstream")
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
-            "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
-        )
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    info = ""
-    if title:
-        objects.append(f"<< /Title ({title}) /CreationDate (D:20230504100000Z) >>")
-        info = f" /Info {len(objects)} 0 R"
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def pdf_escape(line: str) -> str:
-    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-SCRIPT_ONLY = b"<html><head><script>var x = 1;</script></head><body></body></html>"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-ARTICLE_HTML = """<!doctype html><html><head><title>Drones over Ankara | The Daily</title>
-<meta property="og:title" content="Drones over Ankara">
-<meta property="article:published_time" content="2023-05-04T10:00:00Z">
-<link rel="canonical" href="https://example.org/drones-over-ankara"></head>
-<body><nav><a href="/">Home</a> <a href="/world">World</a> Subscribe to our newsletter today!</nav>
-<article><h1>Drones over Ankara</h1>
-<p>Baykar, the Turkish drone manufacturer, opened a second factory near Ankara in May, the company said.</p>
-<p>The new plant will build the Akinci, a heavier drone that can fly for more than a day without landing.</p>
-<p>Exports now make up most of the company's revenue, according to its chief executive.</p></article>
-<footer>Copyright 2024 The Daily. All rights reserved. Cookie settings. Privacy policy.</footer>
-</body></html>"""
-
 ROUTES: dict[str, tuple[int, dict[str, str], bytes]] = {
     "/article.html": (200, HTML, ARTICLE_HTML.encode()),
     "/notes.txt": (200, {"Content-Type": "text/plain; charset=utf-8"}, b"Notes\n\nThe TB2 is small.\n"),

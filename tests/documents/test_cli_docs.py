@@ -7,8 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli.app import cli
-
-from .conftest import pdf_bytes
+from tests.helpers import pdf_bytes
 
 
 def test_index_add_urls_directories_and_unchanged(web: str, tmp_path: Path) -> None:

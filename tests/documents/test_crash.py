@@ -23,8 +23,7 @@ from bot.core import Citebot
 from index.documents import Document
 from index.errors import StoreUnavailable
 from index.sources import collect
-
-from .conftest import ChromaServer, free_port
+from tests.helpers import ChromaServer, free_port
 
 CITEBOT = Path(sys.executable).with_name("citebot")
 # kills that land while the process is still running, per back end (CITEBOT_CRASH_KILLS=10 for a longer run)
@@ -105,6 +104,7 @@ def cli_env(backend: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[st
     return backend
 
 
+@pytest.mark.slow
 def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
     cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,6 +140,7 @@ def test_sigkill_mid_add_leaves_whole_documents_and_a_rerun_finishes(
     assert refused and all(refused)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["server"], indirect=True)
 def test_two_writers_on_one_server_both_succeed(
     cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -228,10 +229,10 @@ def test_a_server_killed_mid_replace_leaves_the_old_version_whole(
     assert len(current) == store.catalog["ledger.txt"].passages
     assert {p.doc_hash for p in current} == {old.sha256}
     assert store.add(new).status == "replaced"
-    store.sweep()
     assert store.passage_counts()["ledger.txt"] == store.catalog["ledger.txt"].passages
 
 
+@pytest.mark.slow
 def test_a_running_bot_sees_what_another_process_adds(
     cli_env: dict[str, Any], make_bot: Callable[..., Citebot], tmp_path: Path
 ) -> None:

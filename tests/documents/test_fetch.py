@@ -16,8 +16,7 @@ import pytest
 from index import fetch
 from index.errors import DocumentError, UnsafeAddress
 from index.fetch import load_url
-
-from .conftest import free_port
+from tests.helpers import free_port
 
 HINT = "; pass --allow-private to fetch it"
 HOPS = {

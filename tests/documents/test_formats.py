@@ -10,8 +10,7 @@ from index.documents import page_of
 from index.errors import DocumentError
 from index.passages import make_passages
 from index.sources import collect, load_file
-
-from .conftest import ARTICLE_HTML, SCRIPT_ONLY, pdf_bytes
+from tests.helpers import ARTICLE_HTML, SCRIPT_ONLY, pdf_bytes
 
 
 def write(path: Path, data: str | bytes) -> Path:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from index.passages import make_passages
 from index.sources import load_file
-
-from .conftest import pdf_bytes
+from tests.helpers import pdf_bytes
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

