@@ -110,11 +110,11 @@ async def add(interaction: discord.Interaction, given: discord.Attachment | str)
     """Read the file or page within the server's room, then add it to the server's knowledge base."""
     client, kb = await server_kb(interaction)
     source, settings = ingest.source_of(given), client.settings
-    ingest.check_room(await asyncio.to_thread(client.citebot.documents, kb=kb), settings, source)
+    listed = await asyncio.to_thread(client.citebot.documents, kb=kb)  # no other /ingest runs in this server
+    ingest.check_room(listed, settings, source)  # before downloading anything
     document = await ingest.read(given, ingest.upload_limit(settings))
-    async with client.writing:  # the room is checked again under the lock: another server's /ingest waits
-        listed = await asyncio.to_thread(client.citebot.documents, kb=kb)
-        ingest.check_room(listed, settings, source, len(document.text))
+    ingest.check_room(listed, settings, source, len(document.text))
+    async with client.writing:
         return document, await asyncio.to_thread(client.citebot.add_document, document, kb=kb)
 
 

@@ -115,7 +115,8 @@ def test_an_uploaded_pages_own_link_is_not_the_citations_link_and_titles_are_cle
     make_bot: Bots, discord_settings: Configs, start_bot: Any, play: Any
 ) -> None:
     citebot = make_bot()
-    sneaky = "# Zorblax\u202e \u200bhandbook " + "long " * 60 + "\n\nThe Zorblax handbook is kept in Quillon.\n"
+    title = "Zorblax\u202e \u200bhandbook " + "long " * 60
+    sneaky = f"---\ntitle: {title}\n---\n\nThe Zorblax handbook is kept in Quillon.\n"
 
     async def scenario() -> None:
         async with start_bot(citebot, discord_settings(discord_ingest_cooldown=0.0)) as (emulator, _):
