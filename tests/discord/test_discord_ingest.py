@@ -81,7 +81,7 @@ def test_the_document_count_quota(make_bot: Bots, discord_settings: Configs, sta
         async with start_bot(make_bot(), settings) as (emulator, _):
             assert (await admin(emulator, "ingest", {"file": ("notes.md", NOTES)}, CHANNEL_ID)).startswith("Added")
             again = await admin(emulator, "ingest", {"file": ("notes.md", NOTES + b"\nMore.\n")}, CHANNEL_ID)
-            assert again.startswith("Updated")  # replacing a document needs no room
+            assert again.startswith("Replaced")  # replacing a document needs no room
             full = await admin(emulator, "ingest", {"file": ("other.md", NOTES)}, CHANNEL_ID)
             assert "2 documents, its limit" in full
 

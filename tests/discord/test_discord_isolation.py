@@ -90,8 +90,8 @@ def test_isolation_sources_lists_only_the_servers_documents(
                 emulator, "ingest", {"file": ("quux.md", b"# Quux\n\nQuux is a blue fruit.\n")}, OTHER_CHANNEL_ID
             )
             mine, theirs = [await admin(emulator, "sources", {}, c) for c in (CHANNEL_ID, OTHER_CHANNEL_ID)]
-            assert "zorblax.md" in mine and "quux.md" not in mine and BUNDLED in mine
-            assert "quux.md" in theirs and "zorblax.md" not in theirs and BUNDLED in theirs
+            assert "zorblax.md" in mine and "quux.md" not in mine and "drones.txt" in mine
+            assert "quux.md" in theirs and "zorblax.md" not in theirs and "drones.txt" in theirs
 
     play(scenario())
 
