@@ -20,6 +20,7 @@ class Settings:
     chroma_url: str | None = None
     chroma_timeout: float = 10.0
     collection: str = "citebot"
+    kb: str = "default"  # the knowledge base the CLI reads and writes unless --kb names another
     embedding_model: str = "all-MiniLM-L6-v2"
     embedding_dimension: int = 1536  # of an openai:MODEL; the bundled model's is fixed
     openai_api_key: str | None = None

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import verify
 from bot.answering.conversation import Conversation
 from bot.config import Settings
+from bot.knowledge import KnowledgeBases, unknown
 from bot.printable import CONTROL
 from bot.retrieve import Retriever
 from index.documents import Document, bundled_document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
-from index.storage.store import Store, open_client
+from index.storage.consistency import CitedSpan
+from index.storage.layout import DEFAULT_KB as DEFAULT_KB  # re-exported: front ends import it from here
+from index.storage.layout import index_name, kb_names
+from index.storage.records import AddResult, DocumentInfo
+from index.storage.store import Progress, Store, open_client, write_lock
+
+Answering = Callable[[Store], tuple[Retriever, Answerer]]
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -30,36 +37,73 @@ def clean_question(question: str, limit: int) -> str:
     return cleaned
 
 
-class Citebot:
-    """Retrieval, an answerer and the store, behind one `ask`."""
+@dataclass
+class Parts:
+    """One knowledge base's store, with the retriever and answerer built on it."""
 
-    def __init__(self, store: Store, retriever: Retriever, answerer: Answerer, settings: Settings) -> None:
-        self.store = store
-        self.retriever = retriever
-        self.answerer = answerer
+    store: Store
+    retriever: Retriever
+    answerer: Answerer
+
+
+class Citebot:
+    """Retrieval, an answerer and the store of each knowledge base, behind `ask` and the document operations.
+
+    Front ends never touch a Store: every read and write of documents goes through here, and every write
+    takes the index's write lock inside.
+    """
+
+    def __init__(self, bases: KnowledgeBases, answering: Answering, settings: Settings) -> None:
+        self.bases = bases
+        self.answering = answering  # builds a KB's retriever and answerer on its store
         self.settings = settings
+        self.parts: dict[str, Parts] = {}
+
+    def kb(self, name: str) -> Parts:
+        """The KB's parts, built on first use (and again when the KB was deleted and made anew)."""
+        store = self.bases.store(name)
+        parts = self.parts.get(name)
+        if parts is None or parts.store is not store:
+            parts = self.parts[name] = Parts(store, *self.answering(store))
+        return parts
+
+    # the `default` KB's parts, as tests and benchmarks reach them
+    store = property(lambda self: self.kb(DEFAULT_KB).store)
+    retriever = property(
+        lambda self: self.kb(DEFAULT_KB).retriever, lambda self, value: setattr(self.kb(DEFAULT_KB), "retriever", value)
+    )
+    answerer = property(
+        lambda self: self.kb(DEFAULT_KB).answerer, lambda self, value: setattr(self.kb(DEFAULT_KB), "answerer", value)
+    )
 
     def ask(
         self,
         question: str,
         conversation: Conversation | None = None,
         *,
+        kb: str = DEFAULT_KB,
         sources: frozenset[str] | None = None,
         quotes_only: bool = False,
         on_token: TokenSink | None = None,
     ) -> Answer:
-        """Answer from the indexed documents, every citation checked against the store."""
+        """Answer from the KB's documents, every citation checked against its store."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
-        self.store.require_documents()
-        scope = self.scope(sources)
-        standalone = self.answerer.rewrite(question, conversation)
-        retrieval = self.retriever.search(standalone, sources=scope)
-        answer = self.answerer.answer(
-            standalone, retrieval, self.scope_name(scope), quotes_only=quotes_only, on_token=on_token
+        parts = self.kb(kb)
+        parts.store.require_documents()
+        scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
+        standalone = parts.answerer.rewrite(question, conversation)
+        retrieval = parts.retriever.search(standalone, sources=scope)
+        count = len(scope) if scope else len(parts.store.catalog)
+        answer = parts.answerer.answer(
+            standalone,
+            retrieval,
+            "The article" if count == 1 else "The documents",
+            quotes_only=quotes_only,
+            on_token=on_token,
         )
         for citation in answer.citations:
-            verify(citation, self.store.document(citation.source))
+            verify(citation, parts.store.document(citation.source))
         answer = replace(
             answer,
             question=question,
@@ -70,14 +114,29 @@ class Citebot:
             conversation.add(question, answer.text)
         return answer
 
-    def scope(self, sources: frozenset[str] | None) -> frozenset[str] | None:
-        """Sources named by their full name, file name or title; an unknown one is an error."""
-        if not sources:
-            return None
-        return frozenset(self.find_source(name) for name in sources)
+    def add_document(self, document: Document, *, kb: str = DEFAULT_KB, progress: Progress | None = None) -> AddResult:
+        """Index a document in the KB (a changed version replaces the old one), under the write lock."""
+        store = self.kb(kb).store
+        with self.bases.writing():
+            return store.add(document, progress)
 
-    def find_source(self, name: str) -> str:
-        catalog = self.store.catalog
+    def remove_document(self, name: str, *, kb: str = DEFAULT_KB) -> DocumentInfo:
+        """Forget a document named by its full source, file name or title, under the write lock."""
+        store = self.kb(kb).store
+        with self.bases.writing():
+            return store.remove(self.find_source(name, kb=kb))
+
+    def documents(self, *, kb: str = DEFAULT_KB) -> list[DocumentInfo]:
+        """The KB's documents, oldest first."""
+        return self.kb(kb).store.documents()
+
+    def document(self, name: str, *, kb: str = DEFAULT_KB) -> Document:
+        """One document of the KB with its exact text."""
+        return self.kb(kb).store.document(self.find_source(name, kb=kb))
+
+    def find_source(self, name: str, *, kb: str = DEFAULT_KB) -> str:
+        """The source of the one document called `name` (full source, file name or title) in the KB."""
+        catalog = self.kb(kb).store.catalog
         matches = [
             info.source
             for info in catalog.values()
@@ -93,22 +152,47 @@ class Citebot:
             raise IndexMissing(msg)
         return matches[0]
 
-    def scope_name(self, scope: frozenset[str] | None) -> str:
-        """ "The article" when one document is in play, else "The documents"."""
-        count = len(scope) if scope else len(self.store.catalog)
-        return "The article" if count == 1 else "The documents"
+    def check(self, *, kb: str = DEFAULT_KB) -> list[str]:
+        """Every inconsistency of the KB's index with its documents, one line each."""
+        from index.storage.consistency import check
 
+        return check(self.kb(kb).store)
 
-def open_store(settings: Settings, embeddings: NamedEmbeddings) -> Store:
-    """The store for these settings; a fresh one starts with the bundled article."""
-    store = Store(
-        open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout),
-        embeddings,
-        settings.collection,
-    )
-    if not store.catalog:
-        store.add(bundled_document())
-    return store
+    def is_stale(self, citation: CitedSpan, *, kb: str = DEFAULT_KB) -> bool:
+        """Whether a stored citation no longer quotes the current version of its document."""
+        from index.storage.consistency import is_stale
+
+        return is_stale(citation, self.kb(kb).store)
+
+    def knowledge_bases(self) -> list[str]:
+        """Every KB's name, `default` first."""
+        return self.bases.names()
+
+    def has_kb(self, name: str) -> bool:
+        return self.bases.exists(name)
+
+    def create_kb(self, name: str) -> None:
+        """A new, empty KB; KnowledgeBaseError if the name is taken or not allowed."""
+        self.bases.create(name)
+
+    def delete_kb(self, name: str) -> None:
+        """Delete a KB with its documents and passages; `default` cannot be deleted."""
+        self.bases.delete(name)
+        self.parts.pop(name, None)
+
+    def copy_kb(self, source: str, target: str) -> None:
+        """A new KB with `source`'s documents and their passages, vectors included (nothing re-embedded)."""
+        self.bases.copy(source, target)
+
+    def ensure_kb(self, name: str, *, seed_from: str | None = DEFAULT_KB) -> None:
+        """Create the KB on first use, as a copy of `seed_from` (empty when None); an existing one is kept."""
+        with self.bases.writing():
+            if self.has_kb(name):
+                return
+            if seed_from is None:
+                self.create_kb(name)
+            else:
+                self.copy_kb(seed_from, name)
 
 
 def embeddings_for(settings: Settings) -> NamedEmbeddings:
@@ -144,23 +228,35 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
         msg = f"Unknown answerer {chosen!r}; choose extractive or llm."
         raise SettingsError(msg)
     embeddings = embeddings or embeddings_for(settings)
-    store = open_store(settings, embeddings)
-    extractive = ExtractiveAnswerer(store, embeddings)
-    if chosen == "llm":
-        from bot.llm.answerer import llm_answerer
+    bases = KnowledgeBases(
+        settings, embeddings, open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
+    )
 
-        return Citebot(store, Retriever(store, embeddings), llm_answerer(settings, store, extractive), settings)
-    return Citebot(store, Retriever(store, embeddings), extractive, settings)
+    def answering(store: Store) -> tuple[Retriever, Answerer]:
+        extractive = ExtractiveAnswerer(store, embeddings)
+        if chosen == "llm":
+            from bot.llm.answerer import llm_answerer
+
+            return Retriever(store, embeddings), llm_answerer(settings, store, extractive)
+        return Retriever(store, embeddings), extractive
+
+    return Citebot(bases, answering, settings)
 
 
-def rebuild(settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter) -> int:
-    """Drop the passages and embed every stored document again with the configured model; `track` walks
-    the documents (a front end's progress bar)."""
+def rebuild(
+    settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter, kb: str = DEFAULT_KB
+) -> int:
+    """Drop the KB's passages and embed every stored document again with the configured model, under the
+    write lock; `track` walks the documents (a front end's progress bar)."""
     from index.storage.records import stored_documents
 
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
-    documents = stored_documents(client, settings.collection)
-    store = Store(client, embeddings_for(settings), settings.collection, fresh=True)
-    for document in track(documents or [bundled_document()]):
-        store.add(document, force=True)
+    if kb not in kb_names(client, settings.collection):
+        raise unknown(kb, kb_names(client, settings.collection))
+    name = index_name(settings.collection, kb)
+    with write_lock(settings.data_dir):
+        documents = stored_documents(client, name)
+        store = Store(client, embeddings_for(settings), name, fresh=True)
+        for document in track(documents or ([bundled_document()] if kb == DEFAULT_KB else [])):
+            store.add(document, force=True)
     return len(documents)

@@ -8,6 +8,7 @@ CitebotError
  ├── IndexMissing         no index yet, or no such source in it
  ├── IndexMismatch        the index was built with another embedding model
  ├── IndexLocked          another process is writing to the same index
+ ├── KnowledgeBaseError   no knowledge base of that name, one that exists already, or a name not allowed
  ├── StoreUnavailable     Chroma cannot be reached or written (server down, read-only folder)
  └── AnswerUnavailable    the LLM failed and no fallback was possible
 """
@@ -39,6 +40,10 @@ class IndexMismatch(CitebotError):
 
 class IndexLocked(CitebotError):
     """Another process is writing to the same index."""
+
+
+class KnowledgeBaseError(CitebotError):
+    """No knowledge base of that name, one that exists already, or a name not allowed."""
 
 
 class StoreUnavailable(CitebotError):

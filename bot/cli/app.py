@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.cli.common import Group, console, settings
+from bot.cli.common import Group, chosen_kb, console, kb_option, settings
 from bot.cli.data_commands import bench_group, feedback_group
 from bot.cli.index_commands import index_group, list_documents
+from bot.cli.kb_commands import kb_group
 from bot.printable import for_terminal, json_line
 from index.errors import CitebotError
 
@@ -48,12 +49,16 @@ def cli() -> None:
 @click.option("--quotes", is_flag=True, help="Answer with the verified sentences alone.")
 @click.option("--source", "sources", multiple=True, help="Only use this document (repeatable).")
 @click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
-def ask(question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], answerer: str | None) -> None:
+@kb_option
+def ask(
+    question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], answerer: str | None, kb: str | None
+) -> None:
     """Ask one question and print the answer with its citations."""
     from bot.core import build
 
-    bot = build(settings(), answerer=answerer)
-    answer = bot.ask(question, sources=frozenset(sources), quotes_only=quotes)
+    config = settings()
+    bot = build(config, answerer=answerer)
+    answer = bot.ask(question, kb=chosen_kb(kb, config), sources=frozenset(sources), quotes_only=quotes)
     if as_json:
         click.echo(json_line(answer.to_json()))
     else:
@@ -77,19 +82,21 @@ def render(out: Console, answer: Answer) -> None:
 
 
 @cli.command()
-def chat() -> None:
+@kb_option
+def chat(kb: str | None) -> None:
     """A conversation in the terminal; follow-up questions use what was said before."""
     from bot.answering.conversation import Conversation
     from bot.core import build
 
     config = settings()
-    bot = build(config)
+    bot, name = build(config), chosen_kb(kb, config)
+    bot.documents(kb=name)  # an unknown KB is refused before the first question
     out = console()
     conversation = Conversation()
     enable_history(config.data_dir / "chat_history")
     out.print(CHAT_GREETING)
     while (line := read_line()) is not None and line.strip().lower() not in QUIT:
-        chat_turn(out, bot, conversation, line.strip())
+        chat_turn(out, bot, name, conversation, line.strip())
 
 
 def read_line() -> str | None:
@@ -100,7 +107,7 @@ def read_line() -> str | None:
         return None
 
 
-def chat_turn(out: Console, bot: Citebot, conversation: Conversation, line: str) -> None:
+def chat_turn(out: Console, bot: Citebot, kb: str, conversation: Conversation, line: str) -> None:
     """One line of chat: a slash command or a question; errors are shown and the chat goes on."""
     if line in {"/help", "/?"}:
         out.print(CHAT_HELP)
@@ -108,11 +115,11 @@ def chat_turn(out: Console, bot: Citebot, conversation: Conversation, line: str)
         conversation.reset()
         out.print("[dim]Conversation cleared.[/dim]")
     elif line == "/sources":
-        list_documents(out, bot)
+        list_documents(out, bot, kb)
     elif line:
         try:
             streamed: list[str] = []
-            answer = bot.ask(line, conversation, on_token=lambda token: show_token(out, streamed, token))
+            answer = bot.ask(line, conversation, kb=kb, on_token=lambda token: show_token(out, streamed, token))
             if streamed:
                 out.print()
             render(out, answer)
@@ -157,14 +164,18 @@ def enable_history(path: Path) -> None:
     help="Index these files and answer from them only.",
 )
 @click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
-def evaluate(qa_file: Path, out_path: Path | None, sources: tuple[Path, ...], answerer: str | None) -> None:
+@kb_option
+def evaluate(
+    qa_file: Path, out_path: Path | None, sources: tuple[Path, ...], answerer: str | None, kb: str | None
+) -> None:
     """Answer every question of a QA file and print evidence recall, precision@1, abstention."""
     from bot.core import build
     from bot.evaluation.evaluate import load_questions, run, summary_rows
 
-    bot = build(settings(), answerer=answerer)
-    scope = frozenset(bot.store.add(doc).source for doc in load_sources(sources)) or None
-    results = run(bot, load_questions(qa_file), scope)
+    config = settings()
+    bot, name = build(config, answerer=answerer), chosen_kb(kb, config)
+    scope = frozenset(bot.add_document(doc, kb=name).source for doc in load_sources(sources)) or None
+    results = run(bot, load_questions(qa_file), scope, kb=name)
     if out_path:
         out_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
     show_summary(summary_rows(results))
@@ -201,7 +212,7 @@ def show_config() -> None:
         click.echo(f"{name} = {value}")
 
 
-for group in (index_group, bench_group, feedback_group):
+for group in (index_group, kb_group, bench_group, feedback_group):
     cli.add_command(group)
 
 

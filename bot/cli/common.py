@@ -1,4 +1,4 @@
-"""What every `citebot` command shares: the error-to-message group, the settings, the console, the lock."""
+"""What every `citebot` command shares: the error-to-message group, the settings, `--kb`, the console."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from bot.config import Settings
-    from bot.core import Citebot
 
 
 class Group(click.Group):
@@ -52,15 +51,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-@contextmanager
-def writing() -> Iterator[Citebot]:
-    """The bot, built while holding the index's write lock (embedded Chroma has one writer)."""
-    from bot.core import build
-    from index.storage.store import write_lock
+KB_HELP = "The knowledge base to use (default: CITEBOT_KB, else `default`)."
+kb_option = click.option("--kb", "kb", metavar="NAME", help=KB_HELP)
 
-    config = settings()
-    with write_lock(config.data_dir):
-        yield build(config)
+
+def chosen_kb(kb: str | None, config: Settings | None = None) -> str:
+    """`--kb NAME`, else the CITEBOT_KB setting."""
+    return kb or (config or settings()).kb
 
 
 def progress_display() -> Progress:

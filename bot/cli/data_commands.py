@@ -72,14 +72,13 @@ def feedback_export(out_path: Path | None) -> None:
     """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
     from bot.core import build
     from bot.discord.feedback import FeedbackStore
-    from index.storage.consistency import is_stale
 
     config = settings()
     store = FeedbackStore(config.data_dir / "feedback.sqlite3")
-    index = build(config).store
+    bot = build(config)
 
     def stale(citation: Citation) -> bool:
-        return is_stale(citation, index)
+        return bot.is_stale(citation)
 
     if out_path is None:
         store.export(sys.stdout, stale)

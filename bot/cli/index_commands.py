@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import Group, console, counted, progress_display, settings, writing
+from bot.cli.common import Group, chosen_kb, console, counted, kb_option, progress_display, settings
 from bot.printable import for_terminal, json_line
 
 PIPED_WIDTH = 100_000  # no terminal to fit: a long source path is printed whole
@@ -28,16 +28,21 @@ def index_group() -> None:
 @index_group.command(name="add")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--allow-private", is_flag=True, help="Also fetch URLs on loopback and private network addresses.")
-def index_add(sources: tuple[str, ...], allow_private: bool) -> None:
+@kb_option
+def index_add(sources: tuple[str, ...], allow_private: bool, kb: str | None) -> None:
     """Add files, http(s) URLs, or every supported file under a directory (.txt .md .html .pdf)."""
+    from bot.core import build
+
+    config = settings()
     with progress_display() as progress:
         task = progress.add_task("Counting files", total=None)  # on screen before the slow reading starts
-        with writing() as bot:
-            targets = to_read(sources)
-            progress.update(task, description="Indexing", total=len(targets))
-            for target, in_folder in targets:
-                add_one(bot, progress.console, target, in_folder, allow_private)
-                progress.advance(task)
+        bot, name = build(config), chosen_kb(kb, config)
+        bot.documents(kb=name)  # an unknown KB is refused before reading anything
+        targets = to_read(sources)
+        progress.update(task, description="Indexing", total=len(targets))
+        for target, in_folder in targets:
+            add_one(bot, name, progress.console, target, in_folder, allow_private)
+            progress.advance(task)
 
 
 def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
@@ -54,7 +59,7 @@ def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
     return targets
 
 
-def add_one(bot: Citebot, out: Console, target: str, in_folder: bool, allow_private: bool) -> None:
+def add_one(bot: Citebot, kb: str, out: Console, target: str, in_folder: bool, allow_private: bool) -> None:
     """Read and index one file or URL and print its result as soon as it is committed."""
     from index.errors import DocumentError
     from index.sources import collect
@@ -66,26 +71,28 @@ def add_one(bot: Citebot, out: Console, target: str, in_folder: bool, allow_priv
             raise
         click.echo(f"skipped: {for_terminal(str(error), markup=False)}", err=True)
         return
-    result = bot.store.add(document)
+    result = bot.add_document(document, kb=kb)
     done = "already indexed, nothing to do" if result.status == "unchanged" else counted(result.passages, "passage")
     out.print(f"{result.status}: {for_terminal(result.source, label=True)} ({done})")
 
 
 @index_group.command(name="list")
-def index_list() -> None:
+@kb_option
+def index_list(kb: str | None) -> None:
     """List the indexed documents."""
     from bot.core import build
 
-    list_documents(console(), build(settings()))
+    config = settings()
+    list_documents(console(), build(config), chosen_kb(kb, config))
 
 
-def list_documents(out: Console, bot: Citebot) -> None:
+def list_documents(out: Console, bot: Citebot, kb: str) -> None:
     import datetime
 
     from rich.table import Table
 
     table = Table("source", "title", "passages", "size", "added")
-    for info in bot.store.documents():
+    for info in bot.documents(kb=kb):
         added = datetime.datetime.fromtimestamp(info.added_at).strftime("%Y-%m-%d %H:%M")
         size = f"{info.chars:,} chars" + (f", {counted(len(info.pages), 'page')}" if info.pages else "")
         source, title = (for_terminal(text, label=True) for text in (info.source, info.title))
@@ -95,22 +102,26 @@ def list_documents(out: Console, bot: Citebot) -> None:
 
 @index_group.command(name="remove")
 @click.argument("source")
-def index_remove(source: str) -> None:
+@kb_option
+def index_remove(source: str, kb: str | None) -> None:
     """Remove a document (by source, file name or title) from the index."""
-    with writing() as bot:
-        info = bot.store.remove(bot.find_source(source))
+    from bot.core import build
+
+    config = settings()
+    info = build(config).remove_document(source, kb=chosen_kb(kb, config))
     click.echo(f"removed: {for_terminal(info.source, label=True, markup=False)} ({counted(info.passages, 'passage')})")
 
 
 @index_group.command(name="show")
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print source, title, text and passages as one JSON object.")
-def index_show(source: str, as_json: bool) -> None:
+@kb_option
+def index_show(source: str, as_json: bool, kb: str | None) -> None:
     """Print a document's stored text exactly: the text that citation offsets index into."""
     from bot.core import build
 
-    bot = build(settings())
-    document = bot.store.document(bot.find_source(source))
+    config = settings()
+    document = build(config).document(source, kb=chosen_kb(kb, config))
     if as_json:
         click.echo(json_line(document_json(document)))
         return
@@ -129,12 +140,13 @@ def document_json(document: Document) -> dict[str, object]:
 
 
 @index_group.command(name="check")
-def index_check() -> None:
+@kb_option
+def index_check(kb: str | None) -> None:
     """Compare the index with its documents; say what is wrong and how to repair it."""
     from bot.core import build
-    from index.storage.consistency import check
 
-    problems = check(build(settings()).store)
+    config = settings()
+    problems = build(config).check(kb=chosen_kb(kb, config))
     for problem in problems:
         click.echo(for_terminal(problem, markup=False))
     if problems:
@@ -143,14 +155,13 @@ def index_check() -> None:
 
 
 @index_group.command(name="rebuild")
-def index_rebuild() -> None:
-    """Re-embed every stored document with the configured embedding model."""
+@kb_option
+def index_rebuild(kb: str | None) -> None:
+    """Re-embed every stored document of a knowledge base with the configured embedding model."""
     from bot.core import rebuild
-    from index.storage.store import write_lock
 
     config = settings()
     with progress_display() as progress:
         task = progress.add_task("Rebuilding", total=None)  # reading the stored documents takes a while too
-        with write_lock(config.data_dir):
-            count = rebuild(config, lambda documents: progress.track(documents, task_id=task))
+        count = rebuild(config, lambda documents: progress.track(documents, task_id=task), chosen_kb(kb, config))
     click.echo(f"rebuilt: {counted(count, 'document')}")

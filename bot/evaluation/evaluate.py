@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from bot.answering.conversation import Conversation
-from bot.core import Citebot
+from bot.core import DEFAULT_KB, Citebot
 from index.errors import QuestionError
 
 
@@ -33,24 +33,28 @@ def holds(span_text: str, evidence: list[str]) -> bool:
     return bool(evidence) and all(flat(item) in flat(span_text) for item in evidence)
 
 
-def run(bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None = None) -> list[dict[str, Any]]:
-    """Ask each question (after its history, in one conversation) and score the answer."""
-    default_doc = only_document(bot, questions, sources)
+def run(
+    bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None = None, kb: str = DEFAULT_KB
+) -> list[dict[str, Any]]:
+    """Ask each question of the knowledge base (after its history, in one conversation) and score the answer."""
+    default_doc = only_document(bot, questions, sources, kb)
     results = []
     for item in questions:
         conversation = Conversation()
         for earlier in item.get("history", []):
-            bot.ask(earlier, conversation, sources=sources)
-        answer = bot.ask(item["question"], conversation, sources=sources)
+            bot.ask(earlier, conversation, kb=kb, sources=sources)
+        answer = bot.ask(item["question"], conversation, kb=kb, sources=sources)
         results.append({"id": item["id"], **answer.to_json(), **score(item, answer.to_json(), default_doc)})
     return results
 
 
-def only_document(bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None) -> str | None:
+def only_document(
+    bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None, kb: str = DEFAULT_KB
+) -> str | None:
     """The document that `spans` without a `doc` point into: the only one answered from."""
     if not any("spans" in item and "doc" not in item for item in questions):
         return None
-    scope = sources or frozenset(info.source for info in bot.store.documents())
+    scope = sources or frozenset(info.source for info in bot.documents(kb=kb))
     if len(scope) != 1:
         msg = f'QA lines with "spans" but no "doc" need one document to answer from, not {len(scope)}: use --source'
         raise QuestionError(msg)

@@ -127,6 +127,10 @@ def bounded_http_client(chroma_url: str, timeout: float, settings: Settings) -> 
     return client
 
 
+# an embedded folder -> the client `reopen` last made for it
+LATEST: dict[str, ClientAPI] = {}
+
+
 def reopen(client: ClientAPI) -> ClientAPI | None:
     """A new client on an embedded client's folder, or None for a server's client (which sees every write).
 
@@ -146,7 +150,16 @@ def reopen(client: ClientAPI) -> ClientAPI | None:
         system = SharedSystemClient._identifier_to_system.pop(folder, None)
         if system is not None:
             system.stop()
-        return chromadb.PersistentClient(path=folder, settings=ChromaSettings(anonymized_telemetry=False))
+        LATEST[folder] = chromadb.PersistentClient(path=folder, settings=ChromaSettings(anonymized_telemetry=False))
+        return LATEST[folder]
+
+
+def latest(client: ClientAPI) -> ClientAPI:
+    """The client that replaced this one when a store of the same folder reopened it (else this one): every
+    store of a folder (one per knowledge base) shares its System, which reopening stops."""
+    settings = client.get_settings()
+    folder = settings.persist_directory if settings.is_persistent else None
+    return LATEST.get(folder, client) if folder else client
 
 
 @contextmanager

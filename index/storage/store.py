@@ -8,7 +8,6 @@ invisible to search. A crash mid-way therefore leaves whole documents only, and 
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections import Counter
@@ -19,11 +18,12 @@ from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
 from index.passages import Passage, make_passages
-from index.storage.chroma import chroma_errors, reopen
+from index.storage.chroma import chroma_errors, latest, reopen
 from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.storage.chroma import unavailable as unavailable
 from index.storage.chroma import write_lock as write_lock
 from index.storage.doc_stats import StatsStore
+from index.storage.layout import drop_passages
 from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
 from index.storage.records import (
     AddResult,
@@ -104,6 +104,7 @@ class Store:
     def refresh(self, max_age: float = REFRESH_SECONDS) -> None:
         """Re-read the catalog when it is older than max_age seconds: another process (`citebot index add`
         beside a running bot) may have added, replaced or removed documents since."""
+        self.follow()
         if time.monotonic() - self.catalog_read_at < max_age:
             return
         catalog = self.read_catalog()
@@ -119,8 +120,17 @@ class Store:
     def reopen(self) -> None:
         """A new embedded client, whose vector index sees what other processes wrote (a server needs none)."""
         client = reopen(self.client)
-        if client is None:
-            return
+        if client is not None:
+            self.rebind(client)
+
+    def follow(self) -> None:
+        """Move to the folder's new client when another store (another knowledge base) reopened it: the old
+        one is stopped."""
+        client = latest(self.client)
+        if client is not self.client:
+            self.rebind(client)
+
+    def rebind(self, client: ClientAPI) -> None:
         self.client = client
         self.passage_collection = self.collection(f"{self.name}_passages", self.model)
         self.document_collection = self.collection(f"{self.name}_documents", {"kind": "documents"})
@@ -273,13 +283,3 @@ class Store:
         if not self.catalog:
             msg = "The index is empty; add documents with `citebot index add FILE`."
             raise IndexMissing(msg)
-
-
-def drop_passages(client: ClientAPI, name: str) -> None:
-    """The passages and the saved BM25 index (keyed by document versions, which a rebuild writes again)."""
-    folder = lexical_folder(client, name)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-    with chroma_errors(name):
-        if f"{name}_passages" in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
-            client.delete_collection(f"{name}_passages")

@@ -1,0 +1,109 @@
+"""The knowledge bases of one index: a Store each, opened on first use and kept, and the one writer.
+
+Every write to any KB goes through `writing`: a lock between this process's threads (the Discord bot adds
+documents from worker threads) around the index folder's `write_lock` between processes. It is re-entrant
+in a thread, so that an operation made of others (copying a KB, seeding `default`) takes it once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from index.documents import bundled_document
+from index.errors import KnowledgeBaseError
+from index.storage.chroma import latest
+from index.storage.copying import copy_documents
+from index.storage.layout import DEFAULT_KB, KB_NAME, check_kb_name, drop_index, index_name, kb_names
+from index.storage.store import Store, write_lock
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+    from bot.config import Settings
+    from index.embeddings import NamedEmbeddings
+
+
+class KnowledgeBases:
+    """Named sets of documents in one Chroma (embedded folder or server), each with its own Store."""
+
+    def __init__(self, settings: Settings, embeddings: NamedEmbeddings, client: ClientAPI) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.client = client
+        self.stores: dict[str, Store] = {}
+        self.opening = threading.Lock()  # two threads asking one new KB open it once
+        self.writer = threading.RLock()
+        self.depth = 0  # how deep this process's writer is in `writing`
+
+    def names(self) -> list[str]:
+        return kb_names(latest(self.client), self.settings.collection)
+
+    def exists(self, name: str) -> bool:
+        return name == DEFAULT_KB or (KB_NAME.fullmatch(name) is not None and name in self.names())
+
+    def store(self, name: str) -> Store:
+        """The KB's store, following other processes' writes; KnowledgeBaseError for an unknown name."""
+        with self.opening:
+            store = self.stores.get(name)
+            if store is None:
+                if not self.exists(name):
+                    raise unknown(name, self.names())
+                store = self.stores[name] = self.open(name)
+        if name == DEFAULT_KB and not store.catalog:
+            with self.writing():  # a fresh index starts with the bundled article
+                store.add(bundled_document())
+        store.follow()
+        return store
+
+    def open(self, name: str) -> Store:
+        """Open (creating its collections if needed) the KB's store."""
+        return Store(latest(self.client), self.embeddings, index_name(self.settings.collection, name))
+
+    def create(self, name: str) -> Store:
+        check_kb_name(name)
+        with self.writing():
+            if self.exists(name):
+                msg = f"A knowledge base named {name!r} already exists."
+                raise KnowledgeBaseError(msg)
+            with self.opening:
+                store = self.stores[name] = self.open(name)
+        return store
+
+    def delete(self, name: str) -> None:
+        if name == DEFAULT_KB:
+            msg = f"The {DEFAULT_KB!r} knowledge base cannot be deleted; remove its documents instead."
+            raise KnowledgeBaseError(msg)
+        with self.writing():
+            if not self.exists(name):
+                raise unknown(name, self.names())
+            with self.opening:
+                self.stores.pop(name, None)
+            drop_index(latest(self.client), index_name(self.settings.collection, name))
+
+    def copy(self, source: str, target: str) -> int:
+        """A new KB `target` holding `source`'s documents, vectors and all; returns how many documents."""
+        with self.writing():
+            origin = self.store(source)
+            return copy_documents(origin, self.create(target))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock (IndexLocked when another process has it)."""
+        with self.writer:
+            if self.depth:
+                yield
+                return
+            with write_lock(self.settings.data_dir):
+                self.depth += 1
+                try:
+                    yield
+                finally:
+                    self.depth -= 1
+
+
+def unknown(name: str, names: list[str]) -> KnowledgeBaseError:
+    check_kb_name(name)
+    return KnowledgeBaseError(f"No knowledge base named {name!r}; the knowledge bases are: {', '.join(names)}.")
