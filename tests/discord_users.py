@@ -82,12 +82,15 @@ class Users:
             key = str(next(self.ids))  # the same file name in two servers is two attachments
             url = f"http://127.0.0.1:{self.port}/attachments/{key}/{filename}"
             self.files[key] = content
-            size, kind = declared[0] if declared else len(content), "text/plain"
-            attachment = {"id": key, "filename": filename, "size": size, "content_type": kind, "url": url}
+            size = declared[0] if declared else len(content)
+            attachment = {"id": key, "filename": filename, "size": size, "content_type": "text/plain", "url": url}
             resolved.setdefault("attachments", {})[key] = {**attachment, "proxy_url": url}
             return {"name": name, "type": 11, "value": key}
-        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-        return {"name": name, "type": kind, "value": value}
+        return {
+            "name": name,
+            "type": 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3,
+            "value": value,
+        }
 
     async def click(self, custom_id: str, message: dict[str, Any], *, author: int = 1) -> dict[str, Any]:
         """A button press under one of the bot's messages."""
