@@ -44,7 +44,7 @@ from bot.discord.send import (
     tell,
     vote_view,
 )
-from bot.discord.servers import IngestTurns, KnowledgeBases
+from bot.discord.servers import IngestTurns, KnowledgeBases, ShareStore
 from bot.discord.threads import THREAD_TIMEOUT, Threads
 from index.errors import CitebotError, SettingsError
 
@@ -86,7 +86,7 @@ class CitebotClient(Threads, discord.Client):
         self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
         self.thread_timeout = THREAD_TIMEOUT
         self.writing = asyncio.Lock()  # one document written at a time, whichever the server
-        self.kbs = KnowledgeBases(citebot)
+        self.kbs = KnowledgeBases(citebot, ShareStore(settings.data_dir / "discord.sqlite3"))
         self.ingests = IngestTurns(settings.discord_ingest_cooldown)
         self.sync_global = sync_global
         self.tree = app_commands.CommandTree(self)
@@ -98,8 +98,9 @@ class CitebotClient(Threads, discord.Client):
 
     async def setup_hook(self) -> None:
         from bot.discord.commands import COMMANDS
+        from bot.discord.sharing import SHARING
 
-        for command in COMMANDS:
+        for command in COMMANDS + SHARING:
             self.tree.add_command(command)
         self.add_dynamic_items(VoteButton)
         if self.settings.discord_guild:
@@ -239,7 +240,7 @@ class CitebotClient(Threads, discord.Client):
         in a DM), within the conversation of `where` = (conversation, guild)."""
         conversation, guild = where
         turns = self.conversations.load(conversation, guild) if conversation is not None else None
-        return self.citebot.ask(question, turns, kb=self.kbs.of(guild), on_token=draft.on_token)
+        return self.citebot.ask(question, turns, kb=self.kbs.reading(guild), on_token=draft.on_token)
 
     async def deliver(self, reply: Reply, send: Send, where: tuple[int, int | None], into: Any = None) -> object:
         """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent.

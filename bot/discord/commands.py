@@ -17,6 +17,7 @@ from bot.discord import ingest
 from bot.discord.render import escape
 from bot.discord.send import tell
 from index.documents import Document
+from index.errors import KnowledgeBaseError
 from index.storage.records import AddResult, DocumentInfo
 
 if TYPE_CHECKING:
@@ -68,13 +69,19 @@ async def sources_command(interaction: discord.Interaction) -> None:
         return await refuse(interaction)
     await interaction.response.defer(thinking=True, ephemeral=True)
     client, kb = await server_kb(interaction)
-    await tell(interaction, listing(await asyncio.to_thread(client.citebot.documents, kb=kb)))
+    owner = await asyncio.to_thread(client.kbs.shared_from, interaction.guild_id)
+    shared = f"Shared with this server by server {owner}:\n" if owner is not None else ""
+    await tell(interaction, shared + listing(await asyncio.to_thread(client.citebot.documents, kb=kb)))
 
 
-async def server_kb(interaction: discord.Interaction) -> tuple[CommandsClient, str]:
-    """The client, and the knowledge base of the server the command came from (made on first use)."""
-    client = client_of(interaction)
-    return client, await asyncio.to_thread(client.kbs.of, interaction.guild_id)
+async def server_kb(interaction: discord.Interaction, *, writing: bool = False) -> tuple[CommandsClient, str]:
+    """The client, and the knowledge base the server the command came from reads (made on first use); to
+    change documents, its own, refused while it reads one another server shares."""
+    client, guild = client_of(interaction), interaction.guild_id
+    if writing and (owner := await asyncio.to_thread(client.kbs.shared_from, guild)) is not None:
+        msg = f"This server reads the documents server {owner} shares; /unshare server:{owner} to use its own."
+        raise KnowledgeBaseError(msg)
+    return client, await asyncio.to_thread(client.kbs.reading, guild)
 
 
 def listing(documents: list[DocumentInfo]) -> str:
@@ -108,7 +115,7 @@ async def ingest_command(
 
 async def add(interaction: discord.Interaction, given: discord.Attachment | str) -> tuple[Document, AddResult]:
     """Read the file or page within the server's room, then add it to the server's knowledge base."""
-    client, kb = await server_kb(interaction)
+    client, kb = await server_kb(interaction, writing=True)
     source, settings = ingest.source_of(given), client.settings
     listed = await asyncio.to_thread(client.citebot.documents, kb=kb)  # no other /ingest runs in this server
     ingest.check_room(listed, settings, source)  # before downloading anything
@@ -127,7 +134,7 @@ async def forget_command(interaction: discord.Interaction, source: str) -> None:
     if not is_admin(interaction):
         return await refuse(interaction)
     await interaction.response.defer(thinking=True, ephemeral=True)
-    client, kb = await server_kb(interaction)
+    client, kb = await server_kb(interaction, writing=True)
     async with client.writing:
         info = await asyncio.to_thread(client.citebot.remove_document, source, kb=kb)
     await tell(interaction, f"Removed: {escape(info.title)} ({info.passages} passages).")
