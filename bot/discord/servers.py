@@ -121,7 +121,7 @@ class IngestTurns:
         bucket = self.cooldowns.get_bucket(guild_id) if self.cooldowns is not None else None
         wait = bucket.update_rate_limit() if bucket is not None else None
         if wait is not None:
-            return f"This server added a document moments ago; please wait {max(1, round(wait))} s."
+            return f"This server ran /ingest moments ago; please wait {max(1, round(wait))} s."
         return None
 
     @contextmanager
