@@ -42,7 +42,10 @@ def unit(vectors: np.ndarray) -> np.ndarray:
 
 
 def data(rng: np.random.Generator) -> dict[str, np.ndarray]:
-    return {f"kb{n:02d}": unit(rng.standard_normal((size, DIMENSION)).astype(np.float32)) for n, size in enumerate(kb_sizes())}
+    return {
+        f"kb{n:02d}": unit(rng.standard_normal((size, DIMENSION)).astype(np.float32))
+        for n, size in enumerate(kb_sizes())
+    }
 
 
 def metadata(kb: str, n: int, with_kb: bool) -> dict[str, Any]:
@@ -51,10 +54,10 @@ def metadata(kb: str, n: int, with_kb: bool) -> dict[str, Any]:
     return {**found, "kb": kb} if with_kb else found
 
 
-def ingest(client: Any, vectors: dict[str, np.ndarray], per_kb: bool) -> dict[str, Any]:
+def ingest(client: Any, vectors: dict[str, np.ndarray], per_kb: bool) -> dict[str, tuple[Any, dict[str, str] | None]]:
     """The collections of one layout; returns KB name -> (collection, where filter)."""
-    targets: dict[str, Any] = {}
-    shared = None if per_kb else client.create_collection("all_passages", configuration={"hnsw": HNSW})
+    targets: dict[str, tuple[Any, dict[str, str] | None]] = {}
+    shared: Any = None if per_kb else client.create_collection("all_passages", configuration={"hnsw": HNSW})
     for kb, kb_vectors in vectors.items():
         collection = client.create_collection(f"{kb}_passages", configuration={"hnsw": HNSW}) if per_kb else shared
         for start in range(0, len(kb_vectors), BATCH):
@@ -93,7 +96,9 @@ def measure(layout: str, vectors: dict[str, np.ndarray], count: int, seed: int) 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def query_kb(collection: Any, where: dict[str, str] | None, kb_vectors: np.ndarray, asked: np.ndarray) -> dict[str, Any]:
+def query_kb(
+    collection: Any, where: dict[str, str] | None, kb_vectors: np.ndarray, asked: np.ndarray
+) -> dict[str, Any]:
     """Latency of each query (after one warm-up) and its recall of the exact top DEPTH within the KB."""
     collection.query(query_embeddings=asked[:1], n_results=DEPTH, where=where, include=[])
     times, recalls = [], []
@@ -118,8 +123,8 @@ def show(result: dict[str, Any]) -> None:
     print(f"{'kb':6} {'passages':>8} {'p50 ms':>8} {'p95 ms':>8} {'recall@30':>9}")
     for kb, row in rows.items():
         print(f"{kb:6} {row['passages']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['recall']:>9}")
-    p50s = [row["p50_ms"] for row in rows.values()]
-    print(f"median of the KBs' p50: {statistics.median(p50s):.2f} ms; worst p95 {max(r['p95_ms'] for r in rows.values())} ms")
+    p50s, p95s = [row["p50_ms"] for row in rows.values()], [row["p95_ms"] for row in rows.values()]
+    print(f"median of the KBs' p50: {statistics.median(p50s):.2f} ms; worst p95 {max(p95s)} ms")
 
 
 def main() -> None:

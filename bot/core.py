@@ -59,7 +59,7 @@ class Citebot:
         self.settings = settings
         self.parts: dict[str, Parts] = {}
 
-    def kb(self, name: str) -> Parts:
+    def parts_of(self, name: str) -> Parts:
         """The KB's parts, built on first use (and again when the KB was deleted and made anew)."""
         store = self.bases.store(name)
         parts = self.parts.get(name)
@@ -68,12 +68,14 @@ class Citebot:
         return parts
 
     # the `default` KB's parts, as tests and benchmarks reach them
-    store = property(lambda self: self.kb(DEFAULT_KB).store)
+    store = property(lambda self: self.parts_of(DEFAULT_KB).store)
     retriever = property(
-        lambda self: self.kb(DEFAULT_KB).retriever, lambda self, value: setattr(self.kb(DEFAULT_KB), "retriever", value)
+        lambda self: self.parts_of(DEFAULT_KB).retriever,
+        lambda self, value: setattr(self.parts_of(DEFAULT_KB), "retriever", value),
     )
     answerer = property(
-        lambda self: self.kb(DEFAULT_KB).answerer, lambda self, value: setattr(self.kb(DEFAULT_KB), "answerer", value)
+        lambda self: self.parts_of(DEFAULT_KB).answerer,
+        lambda self, value: setattr(self.parts_of(DEFAULT_KB), "answerer", value),
     )
 
     def ask(
@@ -89,7 +91,7 @@ class Citebot:
         """Answer from the KB's documents, every citation checked against its store."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
-        parts = self.kb(kb)
+        parts = self.parts_of(kb)
         parts.store.require_documents()
         scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
         standalone = parts.answerer.rewrite(question, conversation)
@@ -116,27 +118,27 @@ class Citebot:
 
     def add_document(self, document: Document, *, kb: str = DEFAULT_KB, progress: Progress | None = None) -> AddResult:
         """Index a document in the KB (a changed version replaces the old one), under the write lock."""
-        store = self.kb(kb).store
+        store = self.parts_of(kb).store
         with self.bases.writing():
             return store.add(document, progress)
 
     def remove_document(self, name: str, *, kb: str = DEFAULT_KB) -> DocumentInfo:
         """Forget a document named by its full source, file name or title, under the write lock."""
-        store = self.kb(kb).store
+        store = self.parts_of(kb).store
         with self.bases.writing():
             return store.remove(self.find_source(name, kb=kb))
 
     def documents(self, *, kb: str = DEFAULT_KB) -> list[DocumentInfo]:
         """The KB's documents, oldest first."""
-        return self.kb(kb).store.documents()
+        return self.parts_of(kb).store.documents()
 
     def document(self, name: str, *, kb: str = DEFAULT_KB) -> Document:
         """One document of the KB with its exact text."""
-        return self.kb(kb).store.document(self.find_source(name, kb=kb))
+        return self.parts_of(kb).store.document(self.find_source(name, kb=kb))
 
     def find_source(self, name: str, *, kb: str = DEFAULT_KB) -> str:
         """The source of the one document called `name` (full source, file name or title) in the KB."""
-        catalog = self.kb(kb).store.catalog
+        catalog = self.parts_of(kb).store.catalog
         matches = [
             info.source
             for info in catalog.values()
@@ -156,13 +158,13 @@ class Citebot:
         """Every inconsistency of the KB's index with its documents, one line each."""
         from index.storage.consistency import check
 
-        return check(self.kb(kb).store)
+        return check(self.parts_of(kb).store)
 
     def is_stale(self, citation: CitedSpan, *, kb: str = DEFAULT_KB) -> bool:
         """Whether a stored citation no longer quotes the current version of its document."""
         from index.storage.consistency import is_stale
 
-        return is_stale(citation, self.kb(kb).store)
+        return is_stale(citation, self.parts_of(kb).store)
 
     def knowledge_bases(self) -> list[str]:
         """Every KB's name, `default` first."""

@@ -165,3 +165,12 @@ def test_the_core_takes_the_write_lock(bot: Citebot, data_dir: Path, tmp_path: P
         assert result.exit_code == 1 and "Another citebot process is writing" in result.output
     assert not bot.has_kb("birds")
     assert "added" in invoke("index", "add", str(path)).output
+
+
+def test_a_kb_whose_store_reopened_the_client_leaves_the_others_working(bot: Citebot) -> None:
+    """Reopening (to see another process's writes) stops the folder's client for every store in the process."""
+    bot.create_kb("birds")
+    bot.add_document(Document("kestrel.txt", "Kestrel", KESTREL), kb="birds")
+    bot.store.reopen()  # the default KB's store, as its refresh does after another process wrote
+    assert "voles" in bot.ask("What does the kestrel hunt?", kb="birds").citations[0].text
+    assert bot.ask(BAYKAR).citations
