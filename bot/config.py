@@ -43,6 +43,9 @@ class Settings:
     conversation_ttl: float = 3600.0
     user_cooldown: float = 5.0
     max_in_flight: int = 4
+    discord_max_documents: int = 100  # per server (Discord guild), its knowledge base's documents
+    discord_max_bytes: int = 50_000_000  # per server: the text of its documents, and of any one upload
+    discord_ingest_cooldown: float = 30.0  # seconds between two /ingest in one server
 
     @property
     def llm_configured(self) -> bool:

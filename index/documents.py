@@ -27,6 +27,10 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 PAGE_BREAK = "\n\n"
+MAX_TITLE_CHARS = 200
+# what a title must not carry: controls, bidi embeddings/overrides/isolates/marks (a title that reads backwards)
+# and zero-width characters (two titles that look alike); a text made only of these and spaces is empty
+INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # without handlers of their own, trafilatura's and pypdf's parse warnings reach the terminal through
 # logging's last-resort handler; the DocumentError citebot raises says what matters
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
@@ -48,9 +52,24 @@ class Document:
     date: str | None = None
     pages: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        # the one place every reader's title passes: a file, a page or a PDF cannot name itself anything
+        object.__setattr__(self, "title", clean_title(self.title) or clean_title(Path(self.source).name))
+
     @cached_property
     def sha256(self) -> str:
         return content_hash(self.text)
+
+
+def clean_title(title: str) -> str:
+    """A title on one line, without invisible or direction-changing characters, at most 200 characters."""
+    text = " ".join(INVISIBLE.sub("", title).split())
+    return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+def is_blank(text: str) -> bool:
+    """Whether a text has nothing visible in it (only spaces and zero-width or control characters)."""
+    return not INVISIBLE.sub("", text).strip()
 
 
 def content_hash(text: str) -> str:
@@ -85,7 +104,7 @@ def decode(data: bytes, name: str, charset: str = "utf-8") -> str:
     except (UnicodeDecodeError, LookupError):
         msg = f"{name} is not {charset} text; convert it to UTF-8 first"
         raise DocumentError(msg) from None
-    if not text.strip():
+    if is_blank(text):
         msg = f"{name} is empty"
         raise DocumentError(msg)
     return text
@@ -109,7 +128,7 @@ def from_html(data: bytes | str, source: str, fallback_title: str, url: str | No
     extracted = extracted or trafilatura.bare_extraction(page, include_comments=False, favor_recall=True)
     body = getattr(extracted, "body", None)
     text = body_paragraphs(body) if body is not None else ""
-    if not text.strip():
+    if is_blank(text):
         msg = f"{source} has no main text that citebot could find (an empty page, or only navigation)"
         raise DocumentError(msg)
     meta = trafilatura.extract_metadata(page)
@@ -132,7 +151,7 @@ def from_pdf(data: bytes, source: str, fallback_title: str) -> Document:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         msg = f"{source} is not a readable PDF"
         raise DocumentError(msg) from None
-    if not any(page_texts):
+    if is_blank("".join(page_texts)):
         msg = f"{source} has no text layer (a scanned PDF?); run OCR on it first"
         raise DocumentError(msg)
     text, pages = join_pages(page_texts)

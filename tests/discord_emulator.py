@@ -62,7 +62,7 @@ class Emulator(Users, Reading):
         self.reject_token = False
         self.close_code: int | None = None  # close every new gateway connection with this code
         self.files: dict[str, bytes] = {}
-        self.channels: dict[str, dict[str, Any]] = {str(CHANNEL_ID): payloads.text_channel()}
+        self.channels: dict[str, dict[str, Any]] = {str(c["id"]): c for c in payloads.channels()}
         self.thread_of: dict[str, str] = {}  # message id -> the thread opened from it
         self.tokens: dict[str, dict[str, Any]] = {}  # interaction token -> interaction
         self.posted: dict[int, float] = {}  # message or interaction id -> when it was dispatched
@@ -76,7 +76,7 @@ class Emulator(Users, Reading):
     async def start(self, port: int = 0) -> Emulator:
         app = web.Application()
         app.router.add_get("/gateway", self.gateway)
-        app.router.add_get("/attachments/{name}", self.attachment)
+        app.router.add_get("/attachments/{key}/{name}", self.attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
@@ -185,7 +185,7 @@ class Emulator(Users, Reading):
         rules.check_thread_name(body)
         if message in self.thread_of:
             raise Refused(*rules.THREAD_EXISTS)
-        created = payloads.thread(next(self.ids), channel, body["name"])
+        created = payloads.thread(next(self.ids), channel, body["name"], self.channels[channel]["guild_id"])
         self.channels[created["id"]] = created
         self.thread_of[message] = created["id"]
         await self.dispatch("THREAD_CREATE", {**created, "newly_created": True})
@@ -235,7 +235,7 @@ class Emulator(Users, Reading):
         return web.Response(status=204)
 
     async def attachment(self, request: web.Request) -> web.Response:
-        return web.Response(body=self.files[request.match_info["name"]])
+        return web.Response(body=self.files[request.match_info["key"]])
 
     # ---- gateway ---------------------------------------------------------------------------------
 
@@ -262,7 +262,8 @@ class Emulator(Users, Reading):
             self.intents = int(data["intents"])
             self.session_id, self.events = f"session-{next(self.ids)}", []
             await self.dispatch("READY", payloads.ready(self.session_id, self.gateway_url))
-            await self.dispatch("GUILD_CREATE", payloads.guild())
+            for guild in payloads.guilds():
+                await self.dispatch("GUILD_CREATE", guild)
         elif op == 6 and data["session_id"] == self.session_id:
             self.resumes += 1
             for event in [e for e in self.events if e["s"] > (data["seq"] or 0)]:

@@ -9,6 +9,8 @@ from typing import Any
 
 TOKEN = "emulated.bot-token.SECRET42"
 BOT_ID, APP_ID, GUILD_ID, CHANNEL_ID, OWNER_ID = 1000, 1001, 2000, 3000, 4000
+OTHER_GUILD_ID, OTHER_CHANNEL_ID = 2100, 3100  # a second server the same bot is in
+DM_CHANNEL_ID = 5000
 NOT_ADMIN, ADMIN = str(1024 | 2048), str(1024 | 2048 | 32)  # view + send; and manage server
 DISCORD_EPOCH = 1420070400000
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
@@ -75,15 +77,19 @@ def application() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def text_channel(id_: int = CHANNEL_ID) -> dict[str, Any]:
+def text_channel(id_: int = CHANNEL_ID, guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
-        "id": str(id_), "type": 0, "guild_id": str(GUILD_ID), "name": "general", "position": 0,
+        "id": str(id_), "type": 0, "guild_id": str(guild_id), "name": "general", "position": 0,
         "permission_overwrites": [], "topic": None, "nsfw": False, "last_message_id": None,
         "rate_limit_per_user": 0, "parent_id": None, "flags": 0,
     }  # fmt: skip
 
 
-def thread(id_: int, parent: int | str, name: str) -> dict[str, Any]:
+def dm_channel(id_: int = DM_CHANNEL_ID) -> dict[str, Any]:
+    return {"id": str(id_), "type": 1, "last_message_id": None, "recipients": [user(1)]}
+
+
+def thread(id_: int, parent: int | str, name: str, guild_id: int | str = GUILD_ID) -> dict[str, Any]:
     metadata = {
         "archived": False,
         "auto_archive_duration": 1440,
@@ -91,20 +97,20 @@ def thread(id_: int, parent: int | str, name: str) -> dict[str, Any]:
         "locked": False,
     }
     return {
-        "id": str(id_), "type": 11, "guild_id": str(GUILD_ID), "parent_id": str(parent), "name": name,
+        "id": str(id_), "type": 11, "guild_id": str(guild_id), "parent_id": str(parent), "name": name,
         "owner_id": str(BOT_ID), "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
         "thread_metadata": metadata,
     }  # fmt: skip
 
 
-def guild() -> dict[str, Any]:
+def guild(id_: int = GUILD_ID, channel: int = CHANNEL_ID) -> dict[str, Any]:
     everyone = {
-        "id": str(GUILD_ID), "name": "@everyone", "permissions": "3072", "position": 0, "color": 0,
+        "id": str(id_), "name": "@everyone", "permissions": "3072", "position": 0, "color": 0,
         "hoist": False, "managed": False, "mentionable": False, "flags": 0,
     }  # fmt: skip
     return {
-        "id": str(GUILD_ID), "name": "Emulated", "owner_id": str(OWNER_ID), "roles": [everyone],
-        "channels": [text_channel()], "members": [member(BOT_ID)], "member_count": 2, "threads": [],
+        "id": str(id_), "name": "Emulated", "owner_id": str(OWNER_ID), "roles": [everyone],
+        "channels": [text_channel(channel, id_)], "members": [member(BOT_ID)], "member_count": 2, "threads": [],
         "emojis": [], "stickers": [], "features": [], "large": False, "unavailable": False,
         "joined_at": now_iso(), "voice_states": [], "presences": [], "stage_instances": [],
         "guild_scheduled_events": [], "soundboard_sounds": [], "preferred_locale": "en-US", "premium_tier": 0,
@@ -114,7 +120,7 @@ def guild() -> dict[str, Any]:
 def ready(session_id: str, gateway_url: str) -> dict[str, Any]:
     return {
         "v": 10, "user": user(BOT_ID, bot=True), "session_id": session_id, "resume_gateway_url": gateway_url,
-        "guilds": [{"id": str(GUILD_ID), "unavailable": True}], "private_channels": [],
+        "guilds": [{"id": str(g), "unavailable": True} for g in (GUILD_ID, OTHER_GUILD_ID)], "private_channels": [],
         "application": {"id": str(APP_ID), "flags": 0},
     }  # fmt: skip
 
@@ -122,11 +128,25 @@ def ready(session_id: str, gateway_url: str) -> dict[str, Any]:
 def interaction(
     id_: int, kind: int, data: dict[str, Any], author: int, admin: bool, channel: dict[str, Any]
 ) -> dict[str, Any]:
-    return {
-        "id": str(id_), "application_id": str(APP_ID), "type": kind, "data": data, "guild_id": str(GUILD_ID),
+    """In a server's channel, from a member; in a DM channel (no guild_id), from a user."""
+    created = {
+        "id": str(id_), "application_id": str(APP_ID), "type": kind, "data": data,
         "channel_id": channel["id"], "channel": channel,
-        "member": member(author, ADMIN if admin else NOT_ADMIN),
         "token": f"interaction-token-{id_}-SECRET", "version": 1, "locale": "en-US",
         "app_permissions": "2251799813685247", "entitlements": [], "attachment_size_limit": 10**7,
-        "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
     }  # fmt: skip
+    if "guild_id" not in channel:
+        return {**created, "user": user(author), "context": 1, "authorizing_integration_owners": {"1": str(author)}}
+    owners = {"0": channel["guild_id"]}
+    where = {"guild_id": channel["guild_id"], "context": 0, "authorizing_integration_owners": owners}
+    return {**created, **where, "member": member(author, ADMIN if admin else NOT_ADMIN)}
+
+
+def guilds() -> list[dict[str, Any]]:
+    """The two servers the bot is in, each with one text channel."""
+    return [guild(), guild(OTHER_GUILD_ID, OTHER_CHANNEL_ID)]
+
+
+def channels() -> list[dict[str, Any]]:
+    """Every channel the users can post in: a text channel in each server, and a DM."""
+    return [text_channel(), text_channel(OTHER_CHANNEL_ID, OTHER_GUILD_ID), dm_channel()]

@@ -41,8 +41,9 @@ class Users:
         text = f"<@{BOT_ID}> {content}" if mention else content
         message = self.message(channel, {"content": text}, author=payloads.user(author))
         message["mentions"] = [payloads.user(BOT_ID, bot=True)] if mention else []
-        if not dm:
-            message["guild_id"], message["member"] = str(GUILD_ID), payloads.member()
+        if not dm:  # in the channel's server (a thread's too)
+            guild = self.channels.get(str(channel), {}).get("guild_id", str(GUILD_ID))
+            message["guild_id"], message["member"] = guild, payloads.member()
         self.posted[int(message["id"])] = time.monotonic()
         await self.dispatch("MESSAGE_CREATE", message)
         return message
@@ -68,7 +69,8 @@ class Users:
         admin: bool = False,
         channel: int | str = CHANNEL_ID,
     ) -> dict[str, Any]:
-        """A slash command; an attachment option is given as (filename, bytes)."""
+        """A slash command; an attachment option is given as (filename, bytes), or (filename, bytes, the size
+        the attachment declares) for one that lies about its size."""
         resolved: dict[str, Any] = {}
         listed = [self.option(key, value, resolved) for key, value in options.items()]
         data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": listed, "resolved": resolved}
@@ -76,15 +78,19 @@ class Users:
 
     def option(self, name: str, value: Any, resolved: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, tuple):
-            filename, content = value
-            self.files[filename] = content
-            key, url = str(next(self.ids)), f"http://127.0.0.1:{self.port}/attachments/{filename}"
-            size, kind = len(content), "text/plain"
-            attachment = {"id": key, "filename": filename, "size": size, "content_type": kind, "url": url}
+            filename, content, *declared = value
+            key = str(next(self.ids))  # the same file name in two servers is two attachments
+            url = f"http://127.0.0.1:{self.port}/attachments/{key}/{filename}"
+            self.files[key] = content
+            size = declared[0] if declared else len(content)
+            attachment = {"id": key, "filename": filename, "size": size, "content_type": "text/plain", "url": url}
             resolved.setdefault("attachments", {})[key] = {**attachment, "proxy_url": url}
             return {"name": name, "type": 11, "value": key}
-        kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-        return {"name": name, "type": kind, "value": value}
+        return {
+            "name": name,
+            "type": 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3,
+            "value": value,
+        }
 
     async def click(self, custom_id: str, message: dict[str, Any], *, author: int = 1) -> dict[str, Any]:
         """A button press under one of the bot's messages."""

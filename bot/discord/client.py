@@ -11,9 +11,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 
@@ -22,8 +21,18 @@ from bot.config import Settings
 from bot.core import Citebot
 from bot.discord.conversations import ConversationStore
 from bot.discord.feedback import FeedbackStore
-from bot.discord.gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
-from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, thread_name, to_discord_messages
+from bot.discord.gate import (
+    BUSY_TEXT,
+    NO_PINGS,
+    NOT_HERE_TEXT,
+    Busy,
+    Gate,
+    Recent,
+    cooldown_text,
+    place_allowed,
+    queue_text,
+)
+from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, to_discord_messages
 from bot.discord.send import (
     REDACTOR,
     Draft,
@@ -35,21 +44,18 @@ from bot.discord.send import (
     tell,
     vote_view,
 )
+from bot.discord.servers import IngestTurns, KnowledgeBases, ShareStore
+from bot.discord.threads import THREAD_TIMEOUT, Threads
 from index.errors import CitebotError, SettingsError
-
-if TYPE_CHECKING:
-    from discord.abc import MessageableChannel
 
 log = logging.getLogger("citebot.discord")
 MODES = frozenset({"mention", "mention-only", "threads"})
 SORRY = "Sorry, something went wrong while answering; please try again."
 Reply = Answer | str  # an answer, or a polite sentence instead of one
 Queued = Callable[[int], Awaitable[object]]
-THREAD_TIMEOUT = 10.0  # seconds to open a thread before answering in the channel instead
-THREAD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError)  # refused, reset, slow
 
 
-class CitebotClient(discord.Client):
+class CitebotClient(Threads, discord.Client):
     """Answers from one Citebot; its stores and settings are passed in, built by `run` or by tests."""
 
     def __init__(
@@ -79,7 +85,9 @@ class CitebotClient(discord.Client):
         self.threads: set[int] = set()  # the threads the bot opened (kept in SQLite, read at start-up)
         self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
         self.thread_timeout = THREAD_TIMEOUT
-        self.writing = asyncio.Lock()  # one /ingest or /forget at a time
+        self.writing = asyncio.Lock()  # one document written at a time, whichever the server
+        self.kbs = KnowledgeBases(citebot, ShareStore(settings.data_dir / "discord.sqlite3"))
+        self.ingests = IngestTurns(settings.discord_ingest_cooldown)
         self.sync_global = sync_global
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self.on_command_error)
@@ -90,8 +98,9 @@ class CitebotClient(discord.Client):
 
     async def setup_hook(self) -> None:
         from bot.discord.commands import COMMANDS
+        from bot.discord.sharing import SHARING
 
-        for command in COMMANDS:
+        for command in COMMANDS + SHARING:
             self.tree.add_command(command)
         self.add_dynamic_items(VoteButton)
         if self.settings.discord_guild:
@@ -117,11 +126,11 @@ class CitebotClient(discord.Client):
         me = self.user
         if me is None or message.author.bot or message.author.id == me.id:
             return False
-        if message.guild is None:
-            return self.settings.discord_dms
-        channel, allowed = message.channel, self.settings.discord_channels
-        if allowed and channel.id not in allowed and getattr(channel, "parent_id", None) not in allowed:
+        channel, guild = message.channel, message.guild
+        if not place_allowed(self.settings, guild.id if guild else None, channel):
             return False
+        if guild is None:
+            return True  # a DM: every message is a question
         mentioned = any(user.id == me.id for user in message.mentions)
         if not mentioned and not self.intents.message_content:
             return False  # Discord sends an un-mentioned guild message without its content: nothing to answer
@@ -152,34 +161,9 @@ class CitebotClient(discord.Client):
 
         send = channel_sender(channel, reference if channel.id == message.channel.id else None)
         draft = Draft(send, asyncio.get_running_loop())
-        reply = await self.settle(message.id, question, conversation, queued, channel.typing(), draft)
-        await self.deliver(reply, send, channel.id, await draft.finish())
-
-    async def conversation_channel(
-        self, message: discord.Message, question: str
-    ) -> tuple[MessageableChannel, int | None]:
-        """Where to answer, and whose conversation: a DM or bot thread itself, else a new thread."""
-        channel = message.channel
-        if message.guild is None or channel.id in self.threads:
-            return channel, channel.id
-        if not isinstance(channel, discord.TextChannel):
-            return channel, None
-        thread = await self.open_thread(channel, question, message)
-        return (thread, thread.id) if thread is not None else (channel, None)
-
-    async def open_thread(
-        self, channel: discord.TextChannel, question: str, message: discord.abc.Snowflake
-    ) -> discord.Thread | None:
-        """A thread on a message, remembered as the bot's; None when Discord refuses, resets or is too slow."""
-        opening = channel.create_thread(name=thread_name(question), message=message, auto_archive_duration=1440)
-        try:
-            thread = await asyncio.wait_for(opening, self.thread_timeout)
-        except THREAD_FAILURES as error:
-            log.warning("could not open a thread (%r); answering in the channel", error)
-            return None
-        await asyncio.to_thread(self.conversations.open_thread, thread.id)
-        self.threads.add(thread.id)
-        return thread
+        guild = message.guild.id if message.guild else None
+        reply = await self.settle(message.id, question, (conversation, guild), queued, channel.typing(), draft)
+        await self.deliver(reply, send, (channel.id, guild), await draft.finish())
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit made before the answer is ready replaces the question; the answer follows the edit."""
@@ -190,10 +174,12 @@ class CitebotClient(discord.Client):
     # ---- slash commands ---------------------------------------------------------------------------
 
     async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None:
+        channel_id, guild = interaction.channel_id, interaction.guild_id
+        if not place_allowed(self.settings, guild, interaction.channel):
+            return await tell(interaction, NOT_HERE_TEXT)
         if (wait := self.gate.retry_after(interaction.user.id)) is not None:
             return await tell(interaction, cooldown_text(wait))
         await interaction.response.defer(thinking=True, ephemeral=private)  # within Discord's 3 seconds
-        channel_id = interaction.channel_id
         conversation = channel_id if channel_id in self.threads else None
 
         async def queued(place: int) -> object:
@@ -201,17 +187,13 @@ class CitebotClient(discord.Client):
 
         send = followup_sender(interaction, private)
         draft = Draft(send, asyncio.get_running_loop())
-        reply = await self.settle(interaction.id, question, conversation, queued, contextlib.nullcontext(), draft)
-        sent = await self.deliver(reply, send, channel_id or 0, await draft.finish())
+        nothing = contextlib.nullcontext()
+        reply = await self.settle(interaction.id, question, (conversation, guild), queued, nothing, draft)
+        sent = await self.deliver(reply, send, (channel_id or 0, guild), await draft.finish())
         channel = interaction.channel
         if isinstance(reply, Answer) and isinstance(sent, discord.Message) and isinstance(channel, discord.TextChannel):
             if not private and conversation is None:
                 await self.continue_in_thread(channel, sent, reply)
-
-    async def continue_in_thread(self, channel: discord.TextChannel, sent: discord.Message, answer: Answer) -> None:
-        """/ask in a channel: a thread on the answer, whose conversation starts with this question."""
-        if thread := await self.open_thread(channel, answer.question, sent):
-            await asyncio.to_thread(self.conversations.add, thread.id, answer.question, answer)
 
     async def on_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         original = getattr(error, "original", error)
@@ -225,20 +207,21 @@ class CitebotClient(discord.Client):
         self,
         key: int,
         question: str,
-        conversation: int | None,
+        where: tuple[int | None, int | None],
         queued: Queued,
         typing: contextlib.AbstractAsyncContextManager[Any],
         draft: Draft,
     ) -> Reply:
-        """Answer the question's latest text (an edit while answering is answered instead), in line."""
+        """Answer the question's latest text (an edit while answering is answered instead), in line, from the
+        server's knowledge base; `where` is (conversation, guild): the thread or DM if any, and the server."""
         question = self.pending.setdefault(key, question)
         try:
             async with self.gate.slot(queued), typing:
-                answer = await asyncio.to_thread(self.ask, conversation, question, draft)
+                answer = await asyncio.to_thread(self.ask, where, question, draft)
                 while (latest := self.pending[key]) != question:
                     question = latest
                     draft.restart()
-                    answer = await asyncio.to_thread(self.ask, conversation, question, draft)
+                    answer = await asyncio.to_thread(self.ask, where, question, draft)
         except Busy:
             return BUSY_TEXT
         except CitebotError as error:
@@ -248,25 +231,28 @@ class CitebotClient(discord.Client):
             return SORRY
         finally:
             self.pending.pop(key, None)
-        if conversation is not None:
-            await asyncio.to_thread(self.conversations.add, conversation, question, answer)
+        if (conversation := where[0]) is not None:
+            await asyncio.to_thread(self.conversations.add, conversation, question, answer, where[1])
         return answer
 
-    def ask(self, conversation: int | None, question: str, draft: Draft) -> Answer:
-        """Blocking (runs in a worker thread): the core's answer within the channel's conversation."""
-        turns = self.conversations.load(conversation) if conversation is not None else None
-        return self.citebot.ask(question, turns, on_token=draft.on_token)
+    def ask(self, where: tuple[int | None, int | None], question: str, draft: Draft) -> Answer:
+        """Blocking (runs in a worker thread): the core's answer from the server's knowledge base (`default`
+        in a DM), within the conversation of `where` = (conversation, guild)."""
+        conversation, guild = where
+        turns = self.conversations.load(conversation, guild) if conversation is not None else None
+        return self.citebot.ask(question, turns, kb=self.kbs.reading(guild), on_token=draft.on_token)
 
-    async def deliver(self, reply: Reply, send: Send, channel_id: int, into: Any = None) -> object:
+    async def deliver(self, reply: Reply, send: Send, where: tuple[int, int | None], into: Any = None) -> object:
         """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent.
 
-        `into` is the draft a streaming answer was shown in: the answer's first piece replaces it."""
+        `where` is (channel, guild); `into` is the draft a streaming answer was shown in: the answer's first
+        piece replaces it."""
         answer_id: int | None = None
         if isinstance(reply, str):
             pieces = [Piece(page) for page in chunks(escape(reply), CONTENT_LIMIT)]
         else:
             pieces = to_discord_messages(reply)
-            answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
+            answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, *where)
         sent = []
         for i, piece in enumerate(pieces):
             view = vote_view(answer_id) if answer_id is not None and i == len(pieces) - 1 else None

@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import discord
 from discord import app_commands
 
-from bot.core import DEFAULT_KB
+from bot.discord import ingest
 from bot.discord.render import escape
 from bot.discord.send import tell
-from index.documents import MAX_DOCUMENT_BYTES, Document, decode, guess_title
+from index.documents import Document
+from index.errors import KnowledgeBaseError
 from index.storage.records import AddResult, DocumentInfo
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.core import Citebot
+    from bot.discord.servers import IngestTurns, KnowledgeBases
 
 REFUSAL = "Sorry — only members with the Manage Server permission can list, add or remove documents."
-SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 
 
 class CommandsClient(Protocol):
@@ -31,7 +33,10 @@ class CommandsClient(Protocol):
     does not import the client that registers it."""
 
     citebot: Citebot
+    settings: Settings
     writing: asyncio.Lock
+    kbs: KnowledgeBases
+    ingests: IngestTurns
 
     async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None: ...
 
@@ -59,10 +64,24 @@ def client_of(interaction: discord.Interaction) -> CommandsClient:
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 async def sources_command(interaction: discord.Interaction) -> None:
-    """List the indexed documents (Manage Server only)."""
+    """List this server's documents (Manage Server only)."""
     if not is_admin(interaction):
         return await refuse(interaction)
-    await tell(interaction, listing(client_of(interaction).citebot.store.documents()))
+    await interaction.response.defer(thinking=True, ephemeral=True)
+    client, kb = await server_kb(interaction)
+    owner = await asyncio.to_thread(client.kbs.shared_from, interaction.guild_id)
+    shared = f"Shared with this server by server {owner}:\n" if owner is not None else ""
+    await tell(interaction, shared + listing(await asyncio.to_thread(client.citebot.documents, kb=kb)))
+
+
+async def server_kb(interaction: discord.Interaction, *, writing: bool = False) -> tuple[CommandsClient, str]:
+    """The client, and the knowledge base the server the command came from reads (made on first use); to
+    change documents, its own, refused while it reads one another server shares."""
+    client, guild = client_of(interaction), interaction.guild_id
+    if writing and (owner := await asyncio.to_thread(client.kbs.shared_from, guild)) is not None:
+        msg = f"This server reads the documents server {owner} shares; /unshare server:{owner} to use its own."
+        raise KnowledgeBaseError(msg)
+    return client, await asyncio.to_thread(client.kbs.reading, guild)
 
 
 def listing(documents: list[DocumentInfo]) -> str:
@@ -74,46 +93,36 @@ def listing(documents: list[DocumentInfo]) -> str:
 
 
 @app_commands.command(name="ingest")
-@app_commands.describe(file="A .txt, .md or .html file to add to the documents")
+@app_commands.describe(file="A .txt, .md, .html or .pdf file to add", url="Or a public web page, text or PDF to add")
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-async def ingest_command(interaction: discord.Interaction, file: discord.Attachment) -> None:
-    """Add an attached .txt, .md or .html file to the documents (Manage Server only)."""
-    if not is_admin(interaction):
+async def ingest_command(
+    interaction: discord.Interaction, file: discord.Attachment | None = None, url: str | None = None
+) -> None:
+    """Add a file or a web page to this server's documents (Manage Server only)."""
+    if not is_admin(interaction) or interaction.guild_id is None:
         return await refuse(interaction)
-    problem = attachment_problem(file)
-    if problem:
+    if (file is None) == (url is None):
+        return await tell(interaction, "Please attach a file or give a URL (one of the two).")
+    client = client_of(interaction)
+    if problem := client.ingests.refusal(interaction.guild_id):
         return await tell(interaction, problem)
     await interaction.response.defer(thinking=True, ephemeral=True)
-    client = client_of(interaction)
-    document = to_document(await file.read(), file.filename)
-    async with client.writing:
-        result = await asyncio.to_thread(add_document, client.citebot, document)
+    with client.ingests.turn(interaction.guild_id):
+        document, result = await add(interaction, file or cast(str, url))
     await tell(interaction, f"{result.status.capitalize()}: {escape(document.title)} ({result.passages} passages).")
 
 
-def attachment_problem(file: discord.Attachment) -> str | None:
-    if PurePath(file.filename).suffix.lower() not in SUFFIXES:
-        return "Please attach a .txt, .md or .html file."
-    if file.size > MAX_DOCUMENT_BYTES:
-        return f"That file is {file.size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}."
-    return None
-
-
-def to_document(data: bytes, filename: str) -> Document:
-    """An uploaded file as a Document named `discord/<file name>`, so /forget finds it by file name."""
-    source, stem = f"discord/{filename}", PurePath(filename).stem
-    if PurePath(filename).suffix.lower() in {".html", ".htm"}:
-        from index.documents import from_html
-
-        return from_html(data, source, stem)
-    text = decode(data, filename)
-    return Document(source, guess_title(text, stem), text)
-
-
-def add_document(citebot: Citebot, document: Document) -> AddResult:
-    """Blocking: embed and store (the core holds the index's write lock: one writer per folder)."""
-    return citebot.add_document(document, kb=DEFAULT_KB)
+async def add(interaction: discord.Interaction, given: discord.Attachment | str) -> tuple[Document, AddResult]:
+    """Read the file or page within the server's room, then add it to the server's knowledge base."""
+    client, kb = await server_kb(interaction, writing=True)
+    source, settings = ingest.source_of(given), client.settings
+    listed = await asyncio.to_thread(client.citebot.documents, kb=kb)  # no other /ingest runs in this server
+    ingest.check_room(listed, settings, source)  # before downloading anything
+    document = await ingest.read(given, ingest.upload_limit(settings))
+    ingest.check_room(listed, settings, source, len(document.text))
+    async with client.writing:
+        return document, await asyncio.to_thread(client.citebot.add_document, document, kb=kb)
 
 
 @app_commands.command(name="forget")
@@ -121,18 +130,14 @@ def add_document(citebot: Citebot, document: Document) -> AddResult:
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 async def forget_command(interaction: discord.Interaction, source: str) -> None:
-    """Remove a document from the index (Manage Server only)."""
+    """Remove a document from this server's documents (Manage Server only)."""
     if not is_admin(interaction):
         return await refuse(interaction)
     await interaction.response.defer(thinking=True, ephemeral=True)
-    client = client_of(interaction)
+    client, kb = await server_kb(interaction, writing=True)
     async with client.writing:
-        info = await asyncio.to_thread(remove_document, client.citebot, source)
+        info = await asyncio.to_thread(client.citebot.remove_document, source, kb=kb)
     await tell(interaction, f"Removed: {escape(info.title)} ({info.passages} passages).")
-
-
-def remove_document(citebot: Citebot, name: str) -> DocumentInfo:
-    return citebot.remove_document(name, kb=DEFAULT_KB)
 
 
 COMMANDS: tuple[app_commands.Command[Any, Any, None], ...] = (

@@ -21,12 +21,13 @@ from bot.discord.conversations import answer_to_record, connect, create
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT, channel INTEGER, at REAL
+    id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT, channel INTEGER, at REAL, guild INTEGER
 );
 CREATE TABLE IF NOT EXISTS votes (
     answer INTEGER REFERENCES answers(id), user INTEGER, vote INTEGER, at REAL, PRIMARY KEY (answer, user)
 );
 """
+ADDED = {"answers": "guild INTEGER"}  # the server, missing from an older release's database
 UP, DOWN = 1, -1
 
 
@@ -35,17 +36,18 @@ class FeedbackStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        create(path, SCHEMA)
+        create(path, SCHEMA, ADDED)
 
     def connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return connect(self.path)
 
-    def record_answer(self, answer: Answer, channel: int | None = None) -> int:
-        """Store an answer as sent; its number goes into the vote buttons."""
+    def record_answer(self, answer: Answer, channel: int | None = None, guild: int | None = None) -> int:
+        """Store an answer as sent, with where it was sent; its number goes into the vote buttons."""
         record = json.dumps(answer_to_record(answer), ensure_ascii=False)
         with self.connect() as db:
             cursor = db.execute(
-                "INSERT INTO answers (record, channel, at) VALUES (?, ?, ?)", (record, channel, time.time())
+                "INSERT INTO answers (record, channel, at, guild) VALUES (?, ?, ?, ?)",
+                (record, channel, time.time(), guild),
             )
             return int(cursor.lastrowid or 0)
 
@@ -64,7 +66,7 @@ class FeedbackStore:
         """Every vote with what it judged, oldest first."""
         with self.connect() as db:
             rows = db.execute(
-                "SELECT v.answer, v.user, v.vote, v.at, a.record, a.channel FROM votes v "
+                "SELECT v.answer, v.user, v.vote, v.at, a.record, a.channel, a.guild FROM votes v "
                 "JOIN answers a ON a.id = v.answer ORDER BY v.at, v.answer, v.user"
             ).fetchall()
         return [vote_json(*row) for row in rows]
@@ -79,7 +81,10 @@ class FeedbackStore:
         return len(votes)
 
 
-def vote_json(answer_id: int, user: int, vote: int, at: float, record: str, channel: int | None) -> dict[str, Any]:
+def vote_json(
+    answer_id: int, user: int, vote: int, at: float, record: str, channel: int | None, guild: int | None
+) -> dict[str, Any]:
+    """One exported vote; `guild` is the server (None: a DM, or an answer recorded before servers were kept)."""
     answer = json.loads(record)
     return {
         "answer_id": answer_id,
@@ -87,6 +92,7 @@ def vote_json(answer_id: int, user: int, vote: int, at: float, record: str, chan
         "vote": "up" if vote == UP else "down",
         "voted_at": at,
         "channel": None if channel is None else str(channel),
+        "guild": None if guild is None else str(guild),
         "question": answer["question"],
         "answer": answer["answer"],
         "abstained": answer["abstained"],

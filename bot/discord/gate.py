@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 import discord
 from discord.ext import commands
 
+from bot.config import Settings
 from index.errors import CitebotError
 
 NO_PINGS = discord.AllowedMentions.none()  # on the client and on every send: documents cannot ping
@@ -66,6 +67,15 @@ class Gate:
             self.slots.release()
 
 
+def place_allowed(settings: Settings, guild_id: int | None, channel: object) -> bool:
+    """Whether the bot answers here, for messages and /ask alike: a DM only when DMs are on; in a server, a
+    channel (or a thread of one) on CITEBOT_DISCORD_CHANNELS when that list is set."""
+    if guild_id is None:
+        return settings.discord_dms
+    allowed = settings.discord_channels
+    return not allowed or getattr(channel, "id", None) in allowed or getattr(channel, "parent_id", None) in allowed
+
+
 class Recent:
     """A bounded set of ids already handled, so a replayed gateway event is not answered twice."""
 
@@ -95,4 +105,5 @@ def queue_text(place: int) -> str:
     return f"⏳ You're number {place} in the queue; I'll answer as soon as I can."
 
 
+NOT_HERE_TEXT = "Sorry — I don't answer questions here; please ask in one of the channels I'm set up for."
 BUSY_TEXT = "I'm answering a lot of questions right now; please ask again in a minute."

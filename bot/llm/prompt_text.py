@@ -40,12 +40,18 @@ def chosen_passages(retrieval: Retrieval, limit: int, chars: int) -> list[Passag
 
 
 def numbered(passages: list[Passage], documents: Callable[[str], Document]) -> str:
-    """Passages as delimited data; a document cannot close the delimiter itself."""
-    return "\n".join(
-        f'<passage n="{n}" title="{safe(documents(p.source).title).replace(chr(34), chr(39))}">\n'
-        f"{safe(p.text)}\n</passage>"
-        for n, p in enumerate(passages, start=1)
-    )
+    """Passages as delimited data; a document cannot close the delimiter itself. A document's title is sent
+    once, on its first passage (a long title repeated on every passage would crowd out the text)."""
+    first: dict[str, int] = {}
+    blocks = []
+    for n, p in enumerate(passages, start=1):
+        if p.source in first:
+            about = f'same-document-as="{first[p.source]}"'
+        else:
+            first[p.source] = n
+            about = f'title="{safe(documents(p.source).title).replace(chr(34), chr(39))}"'
+        blocks.append(f'<passage n="{n}" {about}>\n{safe(p.text)}\n</passage>')
+    return "\n".join(blocks)
 
 
 def safe(text: str) -> str:

@@ -8,7 +8,10 @@ from typing import Any
 from bot.config import Settings
 from bot.core import Citebot
 from bot.discord.commands import REFUSAL
+from tests.discord.servers import told
+from tests.discord_payloads import GUILD_ID
 
+KB = f"guild-{GUILD_ID}"  # the emulated server's knowledge base
 DOCUMENT = (
     "# Zorblax reactor notes\n\n"
     "@everyone should know that the Zorblax reactor is **cooled** by __liquid helium__ from <@&42> Station "
@@ -32,9 +35,9 @@ def test_only_admins_manage_documents_and_an_ingested_one_is_cited_without_pings
             for interaction in refused:
                 path = rf"/interactions/\d+/{interaction['token']}/callback"
                 await emulator.wait_until(lambda p=path: emulator.sent("POST", p))
-                told = emulator.sent("POST", path)[0].body
-                assert told["type"] == 4 and told["data"]["content"] == REFUSAL and told["data"]["flags"] & 64
-            assert [info.source for info in citebot.store.documents()] == ["putin-turkey-drones.txt"]
+                refusal = emulator.sent("POST", path)[0].body
+                assert refusal["type"] == 4 and refusal["data"]["content"] == REFUSAL and refusal["data"]["flags"] & 64
+            assert not citebot.has_kb(KB)  # refused before the server's knowledge base was even made
 
             added = await emulator.slash("ingest", {"file": ("zorblax.md", DOCUMENT.encode())}, admin=True)
             await emulator.wait_until(lambda: emulator.replies_to(added))
@@ -47,10 +50,7 @@ def test_only_admins_manage_documents_and_an_ingested_one_is_cited_without_pings
             assert "\\@everyone" in quote["description"] and "\\*\\*cooled\\*\\*" in quote["description"]
             assert "\\<\\@&42\\>" in quote["description"] and "\\`\\`\\`" in quote["description"]
 
-            listed = await emulator.slash("sources", {}, admin=True)
-            path = rf"/interactions/\d+/{listed['token']}/callback"
-            await emulator.wait_until(lambda: emulator.sent("POST", path))
-            assert "zorblax.md" in emulator.sent("POST", path)[0].body["data"]["content"]
+            assert "zorblax.md" in await told(emulator, await emulator.slash("sources", {}, admin=True))
 
             forgotten = await emulator.slash("forget", {"source": "zorblax.md"}, admin=True)
             await emulator.wait_until(lambda: emulator.replies_to(forgotten))

@@ -11,6 +11,7 @@ import pytest
 from bot.answering.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
+from tests.discord_payloads import DM_CHANNEL_ID
 
 
 class SlowStreaming:
@@ -44,11 +45,11 @@ def test_a_streamed_answer_is_edited_at_most_once_a_second_then_replaced_by_the_
 
     async def scenario() -> None:
         async with start_bot(citebot, discord_settings()) as (emulator, _):
-            asked = await emulator.post("What is Baykar?")
-            thread = lambda: emulator.thread_of.get(asked["id"], "0")  # noqa: E731
-            edited = lambda: emulator.sent("PATCH", rf"/channels/{thread()}/messages/\d+")  # noqa: E731
+            # in a DM, answered from `default`, the knowledge base whose answerer this test replaced
+            await emulator.post("What is Baykar?", channel=DM_CHANNEL_ID, mention=False, dm=True)
+            edited = lambda: emulator.sent("PATCH", rf"/channels/{DM_CHANNEL_ID}/messages/\d+")  # noqa: E731
             await emulator.wait_until(lambda: [e for e in edited() if e.body.get("components")])
-            drafts, edits = emulator.posted_in(thread()), edited()
+            drafts, edits = emulator.posted_in(DM_CHANNEL_ID), edited()
             assert len(drafts) == 1 and drafts[0].body["content"].endswith("✍️")
             assert len(edits) >= 2 and edits[-1].body["embeds"] and "✍️" not in edits[-1].body["content"]
             moments = [drafts[0].at] + [e.at for e in edits[:-1]]
