@@ -11,20 +11,19 @@ from __future__ import annotations
 import json
 import re
 
+from index.documents import one_line
+
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls, but tab and newline
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides and isolates
-# invisible in a one-line label, where they only serve to make two names look alike; running text keeps
-# them (Persian and Indic scripts need the zero-width joiners)
-ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 
 
 def for_terminal(text: str, *, label: bool = False, markup: bool = True) -> str:
     """`text` without control characters (but newline and tab) or bidi overrides; a label (title, source)
     is also kept on one line without zero-width characters; rich markup is escaped unless `markup` is False
     (for click.echo and rich's markup=False, where a backslash would show)."""
-    text = BIDI.sub("", CONTROL.sub("", text))
-    if label:
-        text = " ".join(ZERO_WIDTH.sub("", text).split())
+    # running text keeps zero-width characters (Persian and Indic scripts need the joiners); in a label they
+    # only serve to make two names look alike
+    text = one_line(text) if label else BIDI.sub("", CONTROL.sub("", text))
     if not markup:
         return text
     from rich.markup import escape

@@ -30,7 +30,13 @@ PAGE_BREAK = "\n\n"
 MAX_TITLE_CHARS = 200
 # what a title must not carry: controls, bidi embeddings/overrides/isolates/marks (a title that reads backwards)
 # and zero-width characters (two titles that look alike); a text made only of these and spaces is empty
-INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# (line breaks and tabs are white space, which a one-line label folds into single spaces instead)
+INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def one_line(label: str) -> str:
+    """A label (a title, a source) on one line, without invisible or direction-changing characters."""
+    return " ".join(INVISIBLE.sub("", label).split())
 # without handlers of their own, trafilatura's and pypdf's parse warnings reach the terminal through
 # logging's last-resort handler; the DocumentError citebot raises says what matters
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
@@ -63,7 +69,7 @@ class Document:
 
 def clean_title(title: str) -> str:
     """A title on one line, without invisible or direction-changing characters, at most 200 characters."""
-    text = " ".join(INVISIBLE.sub("", title).split())
+    text = one_line(title)
     return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
