@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.answering.citations import SPEECH_VERB, Citation, citation_of, same_person, speaker_of, without_quotes
-from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, document_names
 from index.documents import Document
 from index.passages import Passage, sentence_spans
 from index.storage.lexical import covered, terms
@@ -29,6 +29,7 @@ MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's)
 PRONOUN_SPEAKER = re.compile(
     r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I
 )
+LEAD_CHARS = 600  # how far before a passage its pronouns' names are looked for
 Documents = Callable[[str], Document]
 
 
@@ -182,9 +183,19 @@ def joint_supports(claim: str, chosen: Sequence[Passage], documents: Documents) 
     return [best_span(claim, passage, documents(passage.source)) for passage in used]
 
 
-def agreeing(body: str, found: list[Support]) -> list[Support]:
+def lead(document: Document, passage: Passage) -> str:
+    """The document's few sentences just before the passage: what a pronoun in the passage may stand for."""
+    return document.text[max(0, passage.start - LEAD_CHARS) : passage.start]
+
+
+def agreeing(body: str, found: list[Support], documents: Documents) -> list[Support]:
     """The supports, if the sentence's names, numbers, negation and roles agree with their passages."""
-    return found if found and consistent(body, [s.passage.text for s in found]) else []
+    if not found:
+        return []
+    cited = [(s.passage, documents(s.passage.source)) for s in found]
+    leads = [lead(document, passage) for passage, document in cited]
+    known = frozenset().union(*(document_names(document.text) for _, document in cited))
+    return found if consistent(body, [s.passage.text for s in found], leads, known) else []
 
 
 def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Documents) -> list[Support]:
@@ -193,10 +204,12 @@ def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Docu
     if sentence.cited:
         chosen = [passages[n - 1] for n in sentence.cited if 1 <= n <= len(passages)]
         alone = [found for passage in chosen if (found := support(claim, passage, documents))]
-        return agreeing(sentence.body, alone) or agreeing(sentence.body, joint_supports(claim, chosen, documents))
+        return agreeing(sentence.body, alone, documents) or agreeing(
+            sentence.body, joint_supports(claim, chosen, documents), documents
+        )
     for passage in passages:
         best = support(claim, passage, documents)
-        if agreed := agreeing(sentence.body, [best] if best else []):
+        if agreed := agreeing(sentence.body, [best] if best else [], documents):
             return agreed
     return []
 
