@@ -26,14 +26,21 @@ META_WORDS = (
     "passage passages article document documents documentation docs text texts quote quotes mention mentioned "
     "according state states stated explain explains explained describe describes described note notes noted"
 )
-CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE)
+# a bracket opens or closes a clause, but not the "()" of a call ("setTimeout()")
+CLAUSE_BREAK = re.compile(
+    r"[,;:]|\((?!\))|(?<!\()\)|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE
+)
 HEDGE = re.compile(
     r"^(?:the|these|my)\s+(?:passages?|documents?|sources?|texts?|articles?)\s+(?:do|does|did)\s+not\s+"
     r"(?:say|state|mention|give|list|specify|explain|include|indicate|report|tell)\b[^,;]*?"
     r"(?:,\s*(?:but|only that|though|although)\b|\s+(?:but|only that)\b|[,;])\s*",
     re.IGNORECASE,
 )
-NEGATION = re.compile(r"\b(?:not|never|no|nor|cannot|without)\b|n[’']t\b|\b_not_\b", re.IGNORECASE)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|cannot|without|none|nothing|neither|refus\w*|den(?:y|ies|ied)|declin\w*|fail\w*)\b"
+    r"|n[’']t\b|\b_not_\b",
+    re.IGNORECASE,
+)
 NUMBER_WORDS = dict(
     zip(
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -45,7 +52,9 @@ NUMBER_WORDS = dict(
 # "one" as a pronoun ("every one of", "one of the best", "one another") is not a count
 PRONOUN_ONE = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+one\b|\bone\s+(?:of|another)\b", re.I)
 # A source pronoun may stand for a name said before it ("he" for Chopin, "we" for Baykar, "them" for Russia)
-SOURCE_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|we|us|our)\b", re.IGNORECASE)
+# ("this object" for the `Immediate` of the heading before it)
+SOURCE_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|we|us|our|it|its|this)\b", re.I)
+SENTENCE_ENDS = tuple('.!?;:"”’)]')  # a line ending otherwise is a heading or title
 SUBJECT = re.compile(rf"({NAME.pattern})\s+[a-z]")
 ACCORDING = re.compile(r"^according\s+to\s+([^,]*),\s*", re.IGNORECASE)
 NAME_AFTER_WORD = re.compile(r"(?<=[\w,;:’'\"”)]\s)[A-Z][\w’'-]*")
@@ -130,12 +139,14 @@ def source_sentences(texts: Sequence[str], leads: Sequence[str] = ()) -> dict[st
 
 
 def referents(sentence: str, before: Sequence[str]) -> str:
-    """If the sentence has a pronoun, what it may stand for: the names of the sentence before it and the
-    first name of each earlier one (its subject or topic: "Chopin formed ... . In 1835 he obtained ...").
+    """If the sentence has a pronoun, what it may stand for: the names of the sentence before it, of the
+    headings before it, and the first name of each earlier one (its subject or topic: "Chopin formed ... .
+    In 1835 he obtained ...").
     The sentences before a passage's first one come from the document (its lead)."""
     if not before or not SOURCE_PRONOUN.search(sentence):
         return ""
-    return " ".join([before[-1], *(first_name(earlier) for earlier in before)])
+    headings = [earlier for earlier in before if not earlier.rstrip().endswith(SENTENCE_ENDS)]
+    return " ".join([before[-1], *headings, *(first_name(earlier) for earlier in before)])
 
 
 def first_name(sentence: str) -> str:
@@ -183,7 +194,7 @@ def consistent(
     """
     claim, whole = claim_of(body), " ".join([*texts, *leads])
     if wrapper := ACCORDING.match(claim):
-        if not all_in(names(wrapper.group(1), opener=False), whole):
+        if not all_in(names(wrapper.group(1), opener=False), whole) and not set(names(wrapper.group(1))) <= known:
             return False
         claim = claim[wrapper.end() :]
     cited = Cited(source_sentences(texts, leads), frozenset(known))
