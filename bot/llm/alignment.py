@@ -54,6 +54,7 @@ PRONOUN_ONE = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+one\b|\
 # A source pronoun may stand for a name said before it ("he" for Chopin, "we" for Baykar, "them" for Russia)
 # ("this object" for the `Immediate` of the heading before it)
 SOURCE_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|we|us|our|it|its|this)\b", re.I)
+OPENING_MARKS = "`\"'“‘([*_"
 SENTENCE_ENDS = tuple('.!?;:"”’)]')  # a line ending otherwise is a heading or title
 SUBJECT = re.compile(rf"({NAME.pattern})\s+[a-z]")
 ACCORDING = re.compile(r"^according\s+to\s+([^,]*),\s*", re.IGNORECASE)
@@ -104,7 +105,7 @@ def numbers(text: str) -> set[int]:
 def names(text: str, opener: bool = True, known: AbstractSet[str] = frozenset()) -> list[str]:
     """Terms of the capitalised words; the first word of a sentence (capitalised anyway) only when it is
     one of the `known` names of the document ("Rollo agreed", not "Every one of")."""
-    split = text.split()
+    split = [word.lstrip(OPENING_MARKS) for word in text.split()]  # "`Immediate`", "“Putin", "(Normandy"
     picked = [word for word in split[1 if opener else 0 :] if word[:1].isupper()]
     opening = terms(split[0]) if opener and split else []
     found = [term for term in terms(" ".join(picked)) if term not in meta_terms()]
