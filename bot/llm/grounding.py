@@ -24,6 +24,7 @@ MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
+PUNCTUATION = " ,.;:!?…'’‘\"“”"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
 PRONOUN_SPEAKER = re.compile(
@@ -76,11 +77,14 @@ def sentences(reply: str) -> list[Sentence]:
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
-    """A pattern for the quotation as it may appear in the source: any whitespace, either quote style."""
+    """A pattern for the quotation as it may appear in the source: any whitespace, either quote style, and
+    any punctuation between words (a nested quote's closing mark or comma is often dropped or moved)."""
     words = [
-        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word) for word in quote.strip(" ,.;:!?…").split()
+        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word.strip(PUNCTUATION))
+        for word in quote.split()
+        if word.strip(PUNCTUATION)
     ]
-    return re.compile(r"\s+".join(words), re.IGNORECASE)
+    return re.compile(r"\W*\s\W*".join(words), re.IGNORECASE)
 
 
 def locate(quote: str, passage: Passage) -> tuple[int, int] | None:
