@@ -195,7 +195,8 @@ def consistent(
     """
     claim, whole = claim_of(body), " ".join([*texts, *leads])
     if wrapper := ACCORDING.match(claim):
-        if not all_in(names(wrapper.group(1), opener=False), whole) and not set(names(wrapper.group(1))) <= known:
+        source = names(wrapper.group(1), opener=False)
+        if not all_in(source, whole) and not set(source) <= known:
             return False
         claim = claim[wrapper.end() :]
     cited = Cited(source_sentences(texts, leads), frozenset(known))
