@@ -142,5 +142,5 @@ def test_a_nested_quotation_may_drop_its_inner_punctuation() -> None:
 
 
 def test_an_object_pronoun_is_acted_on() -> None:
-    source = ["In 1830 he was supported by his tutor Augustus De Morgan", "who also arranged for him to visit Cambridge"]
+    source = ["In 1830 he was supported by his tutor Augustus De Morgan", "who arranged for him to visit Cambridge"]
     assert not swapped(["Augustus De Morgan arranged for Babbage to visit Cambridge"], source)
