@@ -168,9 +168,11 @@ def substituted(said: set[int], stated: set[int]) -> bool:
 
 
 def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: bool = False) -> bool:
-    """The clause keeps the names, numbers and negation of the source sentence it aligns with (names may
-    stand for the pronouns there). A fragment aligned with no clause of it must only not add a negation."""
-    context = f"{sentence} {cited.referents.get(sentence, '')}"
+    """The clause keeps the names, numbers and negation of the source sentence it aligns with. A name may
+    stand for a pronoun there, if the clause has fewer pronouns (it resolved one: "In 1835 he obtained"
+    read as "Chopin obtained"). A fragment aligned with no clause of it must only not add a negation."""
+    unresolved = len(SOURCE_PRONOUN.findall(sentence)) > len(SOURCE_PRONOUN.findall(clause))
+    context = f"{sentence} {cited.referents.get(sentence, '') if unresolved else ''}"
     if not all_in(names(clause, opener, cited.known), context) or not numbers(clause) <= numbers(sentence):
         return False
     negated = bool(NEGATION.search(clause))

@@ -107,13 +107,17 @@ def speakers(outside: str) -> list[str]:
 
 
 def attribution_holds(body: str, span: tuple[int, int], passage: Passage, document: Document) -> bool:
-    """If the sentence names who said the quotation, the source sentence must name the same person."""
+    """If the sentence names who said the quotation, the source sentence must name the same person; where
+    it gives the speaker as "he" or "the company", the text just before it must name them."""
     named = speakers(without_quotes(body))
     if not named:
         return True
     for start, end in sentence_spans(document.text, passage.start, passage.end):
         if start <= span[0] and span[1] <= end:
-            source = speakers(without_quotes(document.text[start:end]))
+            outside = without_quotes(document.text[start:end])
+            source = speakers(outside)
+            if not source and PRONOUN_SPEAKER.search(outside):
+                source = [document.text[max(0, start - LEAD_CHARS) : start]]
             return any(same_person(name, speaker) for name in named for speaker in source)
     return False
 
