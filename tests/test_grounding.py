@@ -89,7 +89,7 @@ NOTES = Document(
     "of Bernoulli numbers. She refused to take credit for the engine itself. Mary Somerville introduced her to "
     "Babbage in 1833, and she published the notes in 1843. In 1840 she was taught by her tutor Augustus De "
     "Morgan, who also arranged for her to visit Cambridge. Lovelace wrote, “My father said, ‘Poetry matters,’ "
-    "and I agreed.”\n\n"
+    "and I agreed.” “The engine weaves algebraic patterns,” she wrote.\n\n"
     "## Class: `Engine`\n\n"
     "This object is created by `build()` and can be passed to `stop()` to halt it.",
 )
@@ -144,3 +144,12 @@ def test_a_nested_quotation_may_drop_its_inner_punctuation() -> None:
 def test_an_object_pronoun_is_acted_on() -> None:
     source = ["In 1830 he was supported by his tutor Augustus De Morgan", "who arranged for him to visit Cambridge"]
     assert not swapped(["Augustus De Morgan arranged for Babbage to visit Cambridge"], source)
+
+
+def test_a_name_stands_for_a_source_pronoun_only_where_the_claim_resolves_it() -> None:
+    assert not kept("In 1843 she published the first algorithm for such a machine with Charles Babbage [1].", "In 1843")
+
+
+def test_a_quotation_given_to_she_is_attributed_to_the_name_before_it() -> None:
+    assert kept("Lovelace wrote, “The engine weaves algebraic patterns” [1].", "algebraic patterns")
+    assert not kept("Babbage wrote, “The engine weaves algebraic patterns” [1].", "algebraic patterns")
