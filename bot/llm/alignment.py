@@ -12,32 +12,64 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import zip_longest
 
-from bot.llm.roles import swapped
+from bot.llm.roles import NAME, name_terms, swapped
 from index.passages import sentence_spans
 from index.storage.lexical import covered, terms, words
 
 # Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
-META_WORDS = "passage passages article document documents documentation docs text quote quotes mention mentioned"
-CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE)
+META_WORDS = (
+    "passage passages article document documents documentation docs text texts quote quotes mention mentioned "
+    "according state states stated explain explains explained describe describes described note notes noted"
+)
+# a bracket opens or closes a clause, but not the "()" of a call ("setTimeout()")
+CLAUSE_BREAK = re.compile(
+    r"[,;:]|\((?!\))|(?<!\()\)|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE
+)
 HEDGE = re.compile(
     r"^(?:the|these|my)\s+(?:passages?|documents?|sources?|texts?|articles?)\s+(?:do|does|did)\s+not\s+"
     r"(?:say|state|mention|give|list|specify|explain|include|indicate|report|tell)\b[^,;]*?"
     r"(?:,\s*(?:but|only that|though|although)\b|\s+(?:but|only that)\b|[,;])\s*",
     re.IGNORECASE,
 )
-NEGATION = re.compile(r"\b(?:not|never|no|nor|cannot|without)\b|n[’']t\b|\b_not_\b", re.IGNORECASE)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|cannot|without|none|nothing|neither|refus\w*|den(?:y|ies|ied)|declin\w*|fail\w*)\b"
+    r"|n[’']t\b|\b_not_\b",
+    re.IGNORECASE,
+)
 NUMBER_WORDS = dict(
     zip(
-        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
         "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split(),
-        [*range(2, 21), 30, 40, 50, 60, 70, 80, 90, 100],
+        [*range(1, 21), 30, 40, 50, 60, 70, 80, 90, 100],
         strict=True,
     )
 )
+# "one" as a pronoun ("every one of", "one of the best", "one another") is not a count
+PRONOUN_ONE = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+one\b|\bone\s+(?:of|another)\b", re.I)
+# A source pronoun may stand for a name said before it ("he" for Chopin, "we" for Baykar, "them" for Russia)
+# ("this object" for the `Immediate` of the heading before it)
+SOURCE_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|we|us|our|it|its|this)\b", re.I)
+OPENING_MARKS = "`\"'“‘([*_"
+SENTENCE_ENDS = tuple('.!?;:"”’)]')  # a line ending otherwise is a heading or title
+SUBJECT = re.compile(rf"({NAME.pattern})\s+[a-z]")
+ACCORDING = re.compile(r"^according\s+to\s+([^,]*),\s*", re.IGNORECASE)
+NAME_AFTER_WORD = re.compile(r"(?<=[\w,;:’'\"”)]\s)[A-Z][\w’'-]*")
 MIN_CLAUSE_TERMS = 3  # a shorter clause ("(2011)", "Texas") is a fragment, read with the clause around it
 MIN_ALIGNED = 0.5  # a clause sharing less than this with every source sentence is not read against one
+
+
+@dataclass(frozen=True)
+class Cited:
+    """What a claim is read against: each cited sentence with the text whose names its pronouns may stand
+    for, and the names of the documents (a sentence's first word is read as a name only if it is one)."""
+
+    referents: dict[str, str]
+    known: AbstractSet[str]
 
 
 @lru_cache(maxsize=1)
@@ -67,13 +99,23 @@ def clauses(text: str) -> list[str]:
 def numbers(text: str) -> set[int]:
     """The numbers of a text, written in digits or words ("three UAVs", "3 UAVs")."""
     found = {int(digits) for digits in re.findall(r"\d+", text) if len(digits) < 10}
-    return found | {NUMBER_WORDS[word] for word in words(text) if word in NUMBER_WORDS}
+    return found | {NUMBER_WORDS[word] for word in words(PRONOUN_ONE.sub(" ", text)) if word in NUMBER_WORDS}
 
 
-def names(text: str, opener: bool = True) -> list[str]:
-    """Terms of the capitalised words, past the first when the text opens a sentence (capitalised anyway)."""
-    picked = [word for word in text.split()[1 if opener else 0 :] if word[:1].isupper()]
-    return [term for term in terms(" ".join(picked)) if term not in meta_terms()]
+def names(text: str, opener: bool = True, known: AbstractSet[str] = frozenset()) -> list[str]:
+    """Terms of the capitalised words; the first word of a sentence (capitalised anyway) only when it is
+    one of the `known` names of the document ("Rollo agreed", not "Every one of")."""
+    split = [word.lstrip(OPENING_MARKS) for word in text.split()]  # "`Immediate`", "“Putin", "(Normandy"
+    picked = [word for word in split[1 if opener else 0 :] if word[:1].isupper()]
+    opening = terms(split[0]) if opener and split else []
+    found = [term for term in terms(" ".join(picked)) if term not in meta_terms()]
+    return [term for term in opening if term in known] + found
+
+
+@lru_cache(maxsize=8)
+def document_names(text: str) -> frozenset[str]:
+    """Terms of a text's capitalised words that do not open a sentence: its names."""
+    return frozenset(terms(" ".join(NAME_AFTER_WORD.findall(text)))) - meta_terms()
 
 
 def aligned(clause: str, units: Sequence[str]) -> str | None:
@@ -85,38 +127,87 @@ def aligned(clause: str, units: Sequence[str]) -> str | None:
     return best if score >= MIN_ALIGNED else None
 
 
-def source_sentences(texts: Sequence[str]) -> list[str]:
-    return [text[start:end] for text in texts for start, end in sentence_spans(text, 0, len(text))]
+def source_sentences(texts: Sequence[str], leads: Sequence[str] = ()) -> dict[str, str]:
+    """Each sentence of the cited texts, with the text whose names its pronouns may stand for."""
+    found: dict[str, str] = {}
+    for text, lead in zip_longest(texts, leads[: len(texts)], fillvalue=""):
+        before = [lead[start:end] for start, end in sentence_spans(lead, 0, len(lead))]
+        for start, end in sentence_spans(text, 0, len(text)):
+            sentence = text[start:end]
+            found[sentence] = referents(sentence, before)
+            before.append(sentence)
+    return found
 
 
-def agrees(clause: str, opener: bool, sentence: str, fragment: bool = False) -> bool:
-    """The clause keeps the names, numbers and negation of the source sentence it aligns with. A fragment
-    aligned with no clause of it must only not add a negation the sentence lacks."""
-    if not all_in(names(clause, opener), sentence) or not numbers(clause) <= numbers(sentence):
+def referents(sentence: str, before: Sequence[str]) -> str:
+    """If the sentence has a pronoun, what it may stand for: the names of the sentence before it, of the
+    headings before it, and the first name of each earlier one (its subject or topic: "Chopin formed ... .
+    In 1835 he obtained ...").
+    The sentences before a passage's first one come from the document (its lead)."""
+    if not before or not SOURCE_PRONOUN.search(sentence):
+        return ""
+    headings = [earlier for earlier in before if not earlier.rstrip().endswith(SENTENCE_ENDS)]
+    return " ".join([before[-1], *headings, *(first_name(earlier) for earlier in before)])
+
+
+def first_name(sentence: str) -> str:
+    """The name a sentence opens with, or opens its main clause with after a leading phrase, before a
+    lower-case word ("Chopin formed", "A self-described feminist, Beyoncé creates"; not "In 1835")."""
+    stripped = sentence.strip()
+    for start in (0, stripped.find(",") + 1):
+        found = SUBJECT.match(stripped[start:].lstrip())
+        if found and name_terms(found.group(1)):
+            return found.group(1)
+    return ""
+
+
+def substituted(said: set[int], stated: set[int]) -> bool:
+    """Whether a number of the claim's clause stands where the source clause has another ("in 2008" for
+    "in 2010"); an extra number, or one the source clause lacks while it has no other, is not."""
+    return bool(said - stated) and bool(stated - said)
+
+
+def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: bool = False) -> bool:
+    """The clause keeps the names, numbers and negation of the source sentence it aligns with. A name may
+    stand for a pronoun there, if the clause has fewer pronouns (it resolved one: "In 1835 he obtained"
+    read as "Chopin obtained"). A fragment aligned with no clause of it must only not add a negation."""
+    unresolved = len(SOURCE_PRONOUN.findall(sentence)) > len(SOURCE_PRONOUN.findall(clause))
+    context = f"{sentence} {cited.referents.get(sentence, '') if unresolved else ''}"
+    if not all_in(names(clause, opener, cited.known), context) or not numbers(clause) <= numbers(sentence):
         return False
     negated = bool(NEGATION.search(clause))
     source_clause = aligned(clause, clauses(sentence))
+    if source_clause is not None and substituted(numbers(clause), numbers(source_clause)):
+        return False
     if source_clause is None and fragment:
         return not negated or bool(NEGATION.search(sentence))
     return negated == bool(NEGATION.search(source_clause or sentence))
 
 
-def consistent(body: str, texts: Sequence[str]) -> bool:
+def consistent(
+    body: str, texts: Sequence[str], leads: Sequence[str] = (), known: AbstractSet[str] = frozenset()
+) -> bool:
     """Whether every clause of the sentence agrees with the cited sentence it aligns with, and the names
-    shared with those sentences keep their roles.
+    shared with those sentences keep their roles. `leads` are the document sentences just before each text,
+    `known` the names of the documents.
 
     A clause too short to align ("(2008)", "Texas") is read against the sentence of the clause before it
     (or of the whole claim); its names and numbers must be there. Only a claim aligned with no sentence
-    at all is read against the whole cited text.
+    at all is read against the whole cited text. "According to X," needs X's names somewhere in the texts.
     """
-    claim = claim_of(body)
-    sentences = source_sentences(texts)
-    context = aligned(claim, sentences) or " ".join(texts)
+    claim, whole = claim_of(body), " ".join([*texts, *leads])
+    if wrapper := ACCORDING.match(claim):
+        source = names(wrapper.group(1), opener=False)
+        if not all_in(source, whole) and not set(source) <= known:
+            return False
+        claim = claim[wrapper.end() :]
+    cited = Cited(source_sentences(texts, leads), frozenset(known))
+    context = aligned(claim, list(cited.referents)) or " ".join(texts)
     used = []
     for index, clause in enumerate(clauses(claim)):
         fragment = len(claim_terms(clause)) < MIN_CLAUSE_TERMS
-        sentence = None if fragment else aligned(clause, sentences)
-        if not agrees(clause, index == 0, sentence or context, fragment or sentence is None):
+        sentence = None if fragment else aligned(clause, list(cited.referents))
+        if not agrees(clause, index == 0, sentence or context, cited, fragment or sentence is None):
             return False
         if sentence is not None:
             context = sentence

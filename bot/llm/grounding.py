@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.answering.citations import SPEECH_VERB, Citation, citation_of, same_person, speaker_of, without_quotes
-from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, document_names
 from index.documents import Document
 from index.passages import Passage, sentence_spans
 from index.storage.lexical import covered, terms
@@ -24,11 +24,13 @@ MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
+PUNCTUATION = " ,.;:!?…'’‘\"“”"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
 PRONOUN_SPEAKER = re.compile(
     r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I
 )
+LEAD_CHARS = 600  # how far before a passage its pronouns' names are looked for
 Documents = Callable[[str], Document]
 
 
@@ -75,11 +77,14 @@ def sentences(reply: str) -> list[Sentence]:
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
-    """A pattern for the quotation as it may appear in the source: any whitespace, either quote style."""
+    """A pattern for the quotation as it may appear in the source: any whitespace, either quote style, and
+    any punctuation between words (a nested quote's closing mark or comma is often dropped or moved)."""
     words = [
-        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word) for word in quote.strip(" ,.;:!?…").split()
+        "".join(QUOTE_CLASSES.get(char, re.escape(char)) for char in word.strip(PUNCTUATION))
+        for word in quote.split()
+        if word.strip(PUNCTUATION)
     ]
-    return re.compile(r"\s+".join(words), re.IGNORECASE)
+    return re.compile(r"\W*\s\W*".join(words), re.IGNORECASE)
 
 
 def locate(quote: str, passage: Passage) -> tuple[int, int] | None:
@@ -102,13 +107,17 @@ def speakers(outside: str) -> list[str]:
 
 
 def attribution_holds(body: str, span: tuple[int, int], passage: Passage, document: Document) -> bool:
-    """If the sentence names who said the quotation, the source sentence must name the same person."""
+    """If the sentence names who said the quotation, the source sentence must name the same person; where
+    it gives the speaker as "he" or "the company", the text just before it must name them."""
     named = speakers(without_quotes(body))
     if not named:
         return True
     for start, end in sentence_spans(document.text, passage.start, passage.end):
         if start <= span[0] and span[1] <= end:
-            source = speakers(without_quotes(document.text[start:end]))
+            outside = without_quotes(document.text[start:end])
+            source = speakers(outside)
+            if not source and PRONOUN_SPEAKER.search(outside):
+                source = [document.text[max(0, start - LEAD_CHARS) : start]]
             return any(same_person(name, speaker) for name in named for speaker in source)
     return False
 
@@ -182,9 +191,19 @@ def joint_supports(claim: str, chosen: Sequence[Passage], documents: Documents) 
     return [best_span(claim, passage, documents(passage.source)) for passage in used]
 
 
-def agreeing(body: str, found: list[Support]) -> list[Support]:
+def lead(document: Document, passage: Passage) -> str:
+    """The document's few sentences just before the passage: what a pronoun in the passage may stand for."""
+    return document.text[max(0, passage.start - LEAD_CHARS) : passage.start]
+
+
+def agreeing(body: str, found: list[Support], documents: Documents) -> list[Support]:
     """The supports, if the sentence's names, numbers, negation and roles agree with their passages."""
-    return found if found and consistent(body, [s.passage.text for s in found]) else []
+    if not found:
+        return []
+    cited = [(s.passage, documents(s.passage.source)) for s in found]
+    leads = [lead(document, passage) for passage, document in cited]
+    known = frozenset().union(*(document_names(document.text) for _, document in cited))
+    return found if consistent(body, [s.passage.text for s in found], leads, known) else []
 
 
 def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Documents) -> list[Support]:
@@ -193,10 +212,12 @@ def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Docu
     if sentence.cited:
         chosen = [passages[n - 1] for n in sentence.cited if 1 <= n <= len(passages)]
         alone = [found for passage in chosen if (found := support(claim, passage, documents))]
-        return agreeing(sentence.body, alone) or agreeing(sentence.body, joint_supports(claim, chosen, documents))
+        return agreeing(sentence.body, alone, documents) or agreeing(
+            sentence.body, joint_supports(claim, chosen, documents), documents
+        )
     for passage in passages:
         best = support(claim, passage, documents)
-        if agreed := agreeing(sentence.body, [best] if best else []):
+        if agreed := agreeing(sentence.body, [best] if best else [], documents):
             return agreed
     return []
 

@@ -24,7 +24,7 @@ PREPOSITION = re.compile(
 ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 # Where a new verb gets a subject of its own ("Erdogan said that Putin approached him")
 SUBCLAUSE = re.compile(r"\s(?:that|who|which|when|while)\s", re.IGNORECASE)
-PRONOUN = re.compile(r"\b(?:he|she|it|they|we|i)\b", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|it|they|we|i|him|them|us|me)\b", re.IGNORECASE)  # "for him to visit X": X acted on
 BARE = frozenset({"agent", "patient"})
 PASSIVE = r"(?:is|was|were|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\b"
 PASSIVE_AFTER = re.compile(rf"^[’']?s?\s+(?:(?:has|have|had)\s+)?{PASSIVE}", re.IGNORECASE)
