@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
+from bot import features
+from bot.confidence import shipped
 from bot.question import content_words, expected_kind, indirect, weights
+from bot.speakers import ASKED, asked_phrase, asked_speaker
 from bot.retrieve import Retrieval
 from index.lexical import terms
 from index.passages import Passage, make_passages, sentence_spans
@@ -21,11 +24,6 @@ if TYPE_CHECKING:
     from index.store import Store
 
 TokenSink = Callable[[str], None]
-ASKED_SPEAKER = re.compile(
-    r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
-    r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    confidence: float = 0.0  # the model's probability that the best sentence answers (also when abstaining)
 
     def to_json(self) -> dict[str, object]:
         """Exactly the shape `ask --json` prints."""
@@ -50,6 +49,7 @@ class Answer:
             "citations": [citation.to_json() for citation in self.citations],
             "latency_ms": round(self.latency_ms, 1),
             "answerer": self.answerer,
+            "confidence": round(self.confidence, 3),
         }
 
 
@@ -93,19 +93,14 @@ class Candidate:
         return self.dense + COVERAGE_WEIGHT * self.coverage
 
 
-MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
-PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.64, 0.35
+SYNONYM = 0.65
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
-SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
-
-
-def supported(candidate: Candidate) -> bool:
-    """Whether a sentence covers the question well enough to be cited, rather than abstaining: most of its
-    weighted terms, or a close paraphrase (high similarity) that still shares some of them."""
-    if candidate.coverage >= MIN_COVERAGE:
-        return candidate.dense >= MIN_DENSE
-    return candidate.dense >= PARAPHRASE_DENSE and candidate.coverage >= PARAPHRASE_COVERAGE
+SECOND_CITATION = 0.9  # a runner-up this close to the best sentence's probability is cited too
+TWO_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|when|where|which|how|why)\b)", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|it|they|him|her|them)\b", re.IGNORECASE)
+SUBJECT = re.compile(r"^\s*(?:who|what)\s+(?:is|are|was|were)\s+(?P<subject>.+?)\s*$", re.IGNORECASE)
+Ranked = list[tuple[Candidate, float]]
 
 
 def matches(term: str, found: set[str]) -> bool:
@@ -113,11 +108,15 @@ def matches(term: str, found: set[str]) -> bool:
     return term in found or any(len(term) >= 5 and other[:5] == term[:5] for other in found)
 
 
-def asked_speaker(question: str) -> str | None:
-    """The person in "what did X say/tell ...", when X is named (not "the company" or "they")."""
-    asked = ASKED_SPEAKER.search(question)
-    who = asked.group("who") if asked else ""
-    return who if any(word[:1].isupper() for word in who.split()) else None
+def parts(question: str) -> list[str]:
+    """A two-part question ("who is X and what did he say about Y?") as its parts, the pronoun of the second
+    replaced by the subject of the first; any other question as itself."""
+    split = TWO_PARTS.split(question.strip().rstrip("?"), maxsplit=1)
+    if len(split) < 2:
+        return [question]
+    subject = SUBJECT.match(split[0])
+    second = PRONOUN.sub(subject.group("subject"), split[1], count=1) if subject else split[1]
+    return [split[0], second]
 
 
 class ExtractiveAnswerer:
@@ -125,9 +124,11 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, store: Store, embeddings: NamedEmbeddings) -> None:
+    def __init__(self, store: Store, embeddings: NamedEmbeddings, min_confidence: float | None = None) -> None:
         self.store = store
         self.embeddings = embeddings
+        self.model = shipped()
+        self.threshold = self.model.threshold if min_confidence is None else min_confidence
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
         self.texts: dict[tuple[str, str], str] = {}  # (source, version) -> text, read once from the store
         self.document_terms: dict[tuple[str, str], list[set[str]]] = {}  # (source, version) -> each sentence's terms
@@ -146,38 +147,92 @@ class ExtractiveAnswerer:
         quotes_only: bool = False,
         on_token: TokenSink | None = None,
     ) -> Answer:
-        who = asked_speaker(question)
-        candidates = self.score(question, retrieval, who)
-        if who:
-            return self.answer_speaker(question, candidates, who, scope, quotes_only)
-        kind = expected_kind(question)
-        ranked = sorted((c for c in candidates if kind is None or kind(c.text)), key=lambda c: -c.score)
-        if not ranked or not supported(ranked[0]):
-            return abstention(question, scope)
-        chosen = [
-            ranked[0],
-            *(c for c in ranked[1:2] if supported(c) and c.score >= SECOND_CITATION * ranked[0].score),
-        ]
+        pieces = parts(question)
+        ranked = [self.ranked(piece, self.for_part(piece, question, retrieval)) for piece in pieces]
+        best = [r[0] for r in ranked if r and r[0][1] >= self.threshold]
+        confidence = min((p for _, p in best), default=max((r[0][1] for r in ranked if r), default=0.0))
+        if len(pieces) == 1 and best:
+            best += [(c, p) for c, p in ranked[0][1:2] if p >= max(self.threshold, SECOND_CITATION * best[0][1])]
+        who = self.speaker(question, retrieval)
+        if who and len(pieces) == 1:
+            return replace(self.answer_speaker(question, ranked[0], who, scope, quotes_only), confidence=confidence)
+        if not best:
+            return replace(abstention(question, scope), confidence=confidence)
+        chosen = list({id(c): c for c, _ in best}.values())
         citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(chosen, start=1))
         if quotes_only:
-            return Answer(question, " ".join(c.text for c in citations), False, citations)
-        return Answer(question, " ".join(f"{c.text} [{c.n}]" for c in citations), False, citations)
+            text = " ".join(c.text for c in citations)
+        else:
+            text = " ".join(f"{c.text} [{c.n}]" for c in citations)
+        return Answer(question, text, False, citations, confidence=confidence)
 
-    def answer_speaker(
-        self, question: str, candidates: list[Candidate], who: str, scope: str, quotes_only: bool
-    ) -> Answer:
-        """Quote what the documents attribute to the person asked about, naming them."""
+    def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
+        """The retrieval with the part's own query vector, so each part is compared with what it asks."""
+        if part == question:
+            return retrieval
+        return replace(retrieval, query_vector=self.embeddings.embed_query(part))
+
+    def speaker(self, question: str, retrieval: Retrieval) -> str | None:
+        """The person a "what did X say" question asks about, resolved in the retrieved documents."""
+        texts = [self.text_of(p) for p in {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}.values()]
+        return asked_speaker(question, texts)
+
+    def ranked(self, question: str, retrieval: Retrieval) -> Ranked:
+        """The candidate sentences, most probable answer first, with their probabilities."""
+        candidates, rows = self.judge(question, retrieval)
+        probabilities = self.model.probabilities(rows)
+        return sorted(zip(candidates, probabilities.tolist(), strict=True), key=lambda pair: -pair[1])
+
+    def judge(self, question: str, retrieval: Retrieval) -> tuple[list[Candidate], np.ndarray]:
+        """The candidates that can answer (of the asked kind, for "how many" or "when") and their features."""
+        who = self.speaker(question, retrieval)
+        kind = expected_kind(question)
+        candidates = [c for c in self.score(question, retrieval, who) if kind is None or kind(c.text)]
+        asked_terms = set(terms(who)) if who else set()
+        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
+        documents = {c.passage.doc_hash: c.passage for c in candidates}
+        weight = {key: weights(list(words), self.sentence_terms(passage)) for key, passage in documents.items()}
+        judged = [self.measure(retrieval, c, who, words, weight[c.passage.doc_hash]) for c in candidates]
+        return candidates, features.matrix(question, judged)
+
+    def measure(
+        self, retrieval: Retrieval, candidate: Candidate, who: str | None, words: dict[str, str], weight: dict[str, float]
+    ) -> features.Judged:
+        """What the confidence model needs to know about one candidate."""
+        query = np.asarray(retrieval.query_vector)
+        own, before = self.embed([candidate.text, candidate.context or candidate.text])
+        joint = own + before
+        exact, missing = features.term_shares(words, weight, set(terms(candidate.text)))
+        quoted = any(q.speaker and same_person(who, q.speaker) for q in self.quotes(candidate)) if who else None
+        return features.Judged(
+            dense=candidate.dense,
+            dense_context=float(joint @ query / (np.linalg.norm(joint) or 1.0)),
+            retrieval=next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0),
+            coverage=candidate.coverage,
+            exact=exact,
+            missing=missing,
+            text=candidate.text,
+            context=candidate.context,
+            speaker=quoted,
+        )
+
+    def answer_speaker(self, question: str, ranked: Ranked, who: str, scope: str, quotes_only: bool) -> Answer:
+        """Quote what the documents attribute to the person asked about, naming them: the most probable of
+        their quotations on the question's topic, or, when the question names no topic, the first one."""
         quoted = [
-            (candidate, quote)
-            for candidate in candidates
+            (candidate, probability, quote)
+            for candidate, probability in ranked
             for quote in self.quotes(candidate)
             if quote.speaker and same_person(who, quote.speaker)
         ]
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
-        candidate, quote = max(quoted, key=lambda pair: pair[0].score)
-        if candidate.coverage < MIN_COVERAGE / 2:
-            return abstention(question, scope, f"report {who} saying that")
+        if topic(question, who):
+            candidate, probability, quote = quoted[0]
+            if probability < self.threshold:
+                return abstention(question, scope, f"report {who} saying that")
+        else:
+            candidate, probability, quote = min(quoted, key=lambda item: item[0].start)
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
@@ -288,6 +343,12 @@ class ExtractiveAnswerer:
             info.url,
             candidate.passage.page,
         )
+
+
+def topic(question: str, who: str) -> bool:
+    """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
+    asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
+    return any(stem not in asked for stem in terms(ASKED.sub(" ", question)))
 
 
 def said_phrase(sentence: str) -> str:

@@ -22,38 +22,54 @@ HAS_MONEY = re.compile(
     r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
 )
 HAS_DATE = re.compile(rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago)\b", re.I)
-HAS_REASON = re.compile(r"\b(?:because|since|due to|so that|in order to|as a result|reason|why)\b", re.I)
+HAS_REASON = re.compile(
+    r"\b(?:because|since|due to|so that|in order to|as a result|reason|why|to (?:help|avoid|prevent|ensure|allow|make)"
+    r"|therefore|thus|so as|otherwise|which means|for (?:the|its|their))\b",
+    re.I,
+)
+HAS_PLACE = re.compile(
+    r"\b(?:in|at|near|from|into|inside|under|located|based|headquartered)\s+(?:the\s+)?[A-Z`/.$~]"
+    r"|\b(?:city|country|town|region|directory|folder|file|path|located)\b|/\w",
+)
+HAS_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b(?:he|she|author|maintainer)\b")
 
-EXPECTS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
+# What a question asks for, by its opening: (answer type, question pattern); the first that matches wins.
+ASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("money", re.compile(r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b", re.I)),
     (
-        re.compile(
-            r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b",
-            re.I,
-        ),
-        lambda text: bool(HAS_MONEY.search(text)),
-    ),
-    (
+        "number",
         re.compile(
             rf"^(?:how (?:many|much|long|old|far|fast|big|high|tall|heavy)"
             rf"|what (?:is|was|are) the (?:\w+ )?(?:{MEASURES}))\b",
             re.I,
         ),
-        lambda text: bool(HAS_NUMBER.search(text)),
     ),
-    (
-        re.compile(r"^(?:when|(?:in )?what (?:year|month|day|date|time))\b", re.I),
-        lambda text: bool(HAS_DATE.search(text)),
-    ),
-    (re.compile(r"^why\b", re.I), lambda text: bool(HAS_REASON.search(text))),
+    ("date", re.compile(r"^(?:when|(?:(?:on|in|at) )?(?:what|which) (?:year|month|day|date|time|version))\b", re.I)),
+    ("reason", re.compile(r"^(?:why|for what reason|what (?:is|was) the reason)\b", re.I)),
+    ("place", re.compile(r"^(?:where|(?:in|from|to) (?:what|which) (?:country|city|place|town|region|directory|file))\b", re.I)),
+    ("person", re.compile(r"^(?:who|whom|whose)\b", re.I)),
 ]
+HOLDS: dict[str, Callable[[str], bool]] = {
+    "money": lambda text: bool(HAS_MONEY.search(text)),
+    "number": lambda text: bool(HAS_NUMBER.search(text)),
+    "date": lambda text: bool(HAS_DATE.search(text) or re.search(r"\bv\d+\.\d", text)),
+    "reason": lambda text: bool(HAS_REASON.search(text)),
+    "place": lambda text: bool(HAS_PLACE.search(text)),
+    "person": lambda text: bool(HAS_PERSON.search(text)),
+}
+REQUIRED = frozenset({"money", "number", "date"})  # a sentence without the asked detail cannot answer these
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of detail a question asks for (money, number, date, reason, place, person), or None."""
+    stripped = question.strip()
+    return next((name for name, pattern in ASKS if pattern.search(stripped)), None)
 
 
 def expected_kind(question: str) -> Callable[[str], bool] | None:
     """A test that an answering sentence must pass, or None when any sentence may answer."""
-    for pattern, test in EXPECTS:
-        if pattern.search(question.strip()):
-            return test
-    return None
+    kind = answer_type(question)
+    return HOLDS[kind] if kind in REQUIRED else None
 
 
 def weights(wanted: list[str], pool: Iterable[set[str]]) -> dict[str, float]:
