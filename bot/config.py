@@ -42,6 +42,7 @@ class Settings:
     conversation_ttl: float = 3600.0
     user_cooldown: float = 5.0
     max_in_flight: int = 4
+    min_confidence: float | None = None  # the extractive answerer's abstention threshold; None: the trained one
 
     @property
     def llm_configured(self) -> bool:

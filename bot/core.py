@@ -142,7 +142,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
         raise SettingsError(msg)
     embeddings = embeddings or embeddings_for(settings)
     store = open_store(settings, embeddings)
-    extractive = ExtractiveAnswerer(store, embeddings)
+    extractive = ExtractiveAnswerer(store, embeddings, settings.min_confidence)
     if chosen == "llm":
         from bot.llm import llm_answerer
 
