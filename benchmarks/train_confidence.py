@@ -27,10 +27,10 @@ BANK = ROOT / "benchmarks" / "bank"
 CODE = ["bot/answer.py", "bot/features.py", "bot/question.py", "bot/speakers.py", "bot/retrieve.py"]
 
 from bot.confidence import WEIGHTS, Model, fit  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.core import Citebot, build  # noqa: E402
 from bot.evaluate import run, summary_rows  # noqa: E402
-from bot.config import Settings  # noqa: E402
 from index.documents import Document, load_file  # noqa: E402
 
 
@@ -167,8 +167,10 @@ def main() -> None:
     final = Model(model.mean, model.scale, model.coef, model.bias, threshold)
     WEIGHTS.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
     print(f"{len(tune)} tune questions, {len(rows)} candidates; threshold {threshold:.2f} (chosen on validation)")
-    print(f"decision accuracy, tune: {accuracy(tune, final, threshold):.3f}; validation Normans, bank: "
-          + ", ".join(f"{accuracy(g, final, threshold):.3f}" for g in validation))
+    print(
+        f"decision accuracy, tune: {accuracy(tune, final, threshold):.3f}; validation Normans, bank: "
+        + ", ".join(f"{accuracy(g, final, threshold):.3f}" for g in validation)
+    )
     for bot in (squad_bot, bank_bot):  # the bots loaded the old weights: ask with the new ones
         bot.answerer.model, bot.answerer.threshold = final, threshold  # type: ignore[attr-defined]
     normans = frozenset({doc.source for doc, _ in dev_squad})

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
 from bot import features
+from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
 from bot.confidence import shipped
 from bot.question import content_words, expected_kind, indirect, weights
-from bot.speakers import ASKED, asked_phrase, asked_speaker
 from bot.retrieve import Retrieval
+from bot.speakers import ASKED, asked_phrase, asked_speaker
 from index.lexical import terms
 from index.passages import Passage, make_passages, sentence_spans
 
@@ -196,7 +196,12 @@ class ExtractiveAnswerer:
         return candidates, features.matrix(question, judged)
 
     def measure(
-        self, retrieval: Retrieval, candidate: Candidate, who: str | None, words: dict[str, str], weight: dict[str, float]
+        self,
+        retrieval: Retrieval,
+        candidate: Candidate,
+        who: str | None,
+        words: dict[str, str],
+        weight: dict[str, float],
     ) -> features.Judged:
         """What the confidence model needs to know about one candidate."""
         query = np.asarray(retrieval.query_vector)

@@ -42,7 +42,12 @@ def cli() -> None:
 @click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Abstain below this confidence (0-1).")
 def ask(
-    question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], answerer: str | None, min_confidence: float | None
+    question: str,
+    as_json: bool,
+    quotes: bool,
+    sources: tuple[str, ...],
+    answerer: str | None,
+    min_confidence: float | None,
 ) -> None:
     """Ask one question and print the answer with its citations."""
     from dataclasses import replace

@@ -35,7 +35,12 @@ HAS_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\
 
 # What a question asks for, by its opening: (answer type, question pattern); the first that matches wins.
 ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("money", re.compile(r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b", re.I)),
+    (
+        "money",
+        re.compile(
+            r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b", re.I
+        ),
+    ),
     (
         "number",
         re.compile(
@@ -46,7 +51,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("date", re.compile(r"^(?:when|(?:(?:on|in|at) )?(?:what|which) (?:year|month|day|date|time|version))\b", re.I)),
     ("reason", re.compile(r"^(?:why|for what reason|what (?:is|was) the reason)\b", re.I)),
-    ("place", re.compile(r"^(?:where|(?:in|from|to) (?:what|which) (?:country|city|place|town|region|directory|file))\b", re.I)),
+    (
+        "place",
+        re.compile(r"^(?:where|(?:in|from|to) (?:what|which) (?:country|city|place|town|region|folder|file))\b", re.I),
+    ),
     ("person", re.compile(r"^(?:who|whom|whose)\b", re.I)),
 ]
 HOLDS: dict[str, Callable[[str], bool]] = {
