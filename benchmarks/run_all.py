@@ -37,7 +37,9 @@ def main() -> None:
     step(PYTHON, str(HERE / "lexical_startup.py"))
     if not quick:
         if not SCIFACT.exists():
-            sys.exit(f"{SCIFACT} is missing: the SciFact benchmark reads the workplace's shared/ folder beside the clone")
+            sys.exit(
+                f"{SCIFACT} is missing: the SciFact benchmark reads the workplace's shared/ folder beside the clone"
+            )
         step(PYTHON, str(HERE / "scale.py"), "--server", "--sizes", *sizes)
         citebot = str(ROOT / ".venv" / "bin" / "citebot")
         run_file = str(HERE / "results" / "scifact-train.run")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, shared_path, save, table  # noqa: E402
+from common import machine, save, shared_path, table  # noqa: E402
 
 from bot import beir  # noqa: E402
 from bot.retrieve import normalised as min_max  # noqa: E402

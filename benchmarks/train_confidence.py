@@ -1,11 +1,15 @@
 """`make train`: fit the confidence model on the tune questions, choose its threshold on validation.
 
-Tune: the 10 SQuAD 2.0 training articles (../shared/bench/squad2/train, each article searched alone) and
-benchmarks/bank/tune.jsonl (every bank document and the bundled article in one index, so the other
-documents are distractors). Validation: the SQuAD Normans article (../shared/bench/squad2/dev) and
-benchmarks/bank/validation.jsonl. A candidate sentence is positive when its [start, end) contains a gold span.
-Writes bot/confidence.json and prints the figures, measured by asking the real bot, and its own run time.
-Indexes and feature matrices are cached under /tmp/citebot-train (delete it to start afresh).
+The answerer ranks sentences by similarity and coverage; the model decides whether the first one answers.
+One example per question: the features of its best-ranked sentence (of the first part, for a two-part
+question), labelled 1 when that sentence holds a gold span (for the bank, also when it holds the start of a
+span whose evidence runs into the next sentence), 0 when it does not or the question is unanswerable.
+
+Tune: all SQuAD 2.0 training questions (../shared/bench/squad2/train, each article searched alone) and
+benchmarks/bank/tune.jsonl (every bank document in one index, so the others are distractors); unanswerable
+questions are weighed so that they count as much as answerable ones. Validation: the SQuAD Normans article
+(../shared/bench/squad2/dev) and benchmarks/bank/validation.jsonl; the threshold maximises their mean decision
+accuracy. Writes bot/confidence.json. Indexes and features are cached under /tmp/citebot-conf.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +26,22 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SCRATCH = Path("/tmp/citebot-train")
-SQUAD_EVERY = 3  # every third SQuAD training question (all unanswerable ones): a 2-core machine, minutes not hours
+SCRATCH = Path("/tmp/citebot-conf")
 BANK = ROOT / "benchmarks" / "bank"
 CODE = ["bot/answer.py", "bot/features.py", "bot/question.py", "bot/speakers.py", "bot/retrieve.py"]
 
 from bot.confidence import WEIGHTS, Model, fit  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
-from bot.core import Citebot, build  # noqa: E402
-from bot.evaluate import run, summary_rows  # noqa: E402
+from bot.core import Citebot, build, clean_question  # noqa: E402
 from index.documents import Document, load_file  # noqa: E402
+
+Examples = tuple[np.ndarray, np.ndarray, np.ndarray]  # feature rows, labels, answerable
 
 
 def squad_folder() -> Path:
     """../shared/bench/squad2 beside the clone (or beside its worktree folder), or a clear exit."""
-    for parent in ROOT.parents[:2]:
+    for parent in ROOT.parents[:3]:
         if (folder := parent / "shared" / "bench" / "squad2").exists():
             return folder
     sys.exit(f"shared/bench/squad2 is missing beside {ROOT}: training reads the workplace's SQuAD 2.0 articles")
@@ -47,10 +52,12 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def bot_over(name: str, documents: list[Document], embeddings: Any) -> Citebot:
-    """A bot whose index, cached under /tmp, holds these documents (and the bundled article)."""
+    """A bot whose index, cached under /tmp, holds these documents."""
     bot = build(Settings(data_dir=SCRATCH / f"index-{name}"), embeddings, answerer="extractive")
+    known = {info.source for info in bot.store.documents()}
     for document in documents:
-        bot.store.add(document)
+        if document.source not in known:
+            bot.store.add(document)
     return bot
 
 
@@ -71,67 +78,67 @@ def source_of(bot: Citebot, doc: str) -> str:
     return next(info.source for info in bot.store.catalog.values() if info.source.rsplit("/", 1)[-1] == doc)
 
 
-def features_of(bot: Citebot, item: dict[str, Any], source: str, scoped: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The feature rows of every candidate for one question, and which hold a gold span."""
+def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool) -> tuple[np.ndarray, bool]:
+    """The features of the question's best-ranked sentence, and whether it holds a gold span (or, when
+    `starts`, the start of one)."""
     conversation = Conversation()
     if item.get("context"):
         bot.ask(item["context"], conversation)
     answerer = bot.answerer
-    question = answerer.rewrite(item["question"], conversation)
+    question = answerer.rewrite(clean_question(item["question"], bot.settings.max_question_chars), conversation)
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
-    candidates, rows = answerer.judge(question, retrieval)  # type: ignore[attr-defined]
-    labels = [
-        c.passage.source == source and any(c.start <= s and e <= c.end for s, e in item.get("spans", []))
-        for c in candidates
-    ]
-    return rows, np.asarray(labels, dtype=np.float64)
+    decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
+    if not decision.ranked or not item["answerable"]:
+        return decision.row, False
+    top = decision.ranked[0]
+    spans = item.get("spans", [])
+    right = any(top.start <= s and (e <= top.end or (starts and s < top.end)) for s, e in spans)
+    return decision.row, top.passage.source == source and right
 
 
-def cached(name: str, compute: Any) -> list[tuple[np.ndarray, np.ndarray, bool]]:
-    """Per question (rows, labels, answerable), computed once per version of the code that makes them."""
+def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Callable[..., Any]) -> Examples:
+    """(rows, labels, answerable) of these questions, computed once per version of the code that makes them."""
     digest = hashlib.sha256(b"".join((ROOT / path).read_bytes() for path in CODE)).hexdigest()[:12]
     path = SCRATCH / f"{name}-{digest}.npz"
-    if path.exists():
-        data = np.load(path, allow_pickle=True)
-        return list(data["groups"])
-    groups = compute()
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    np.savez(path, groups=np.asarray(groups, dtype=object))
-    return groups
+    if not path.exists():
+        found = []
+        for n, (item, source) in enumerate(questions, start=1):
+            found.append(compute(item, source))
+            if n % 500 == 0:
+                print(f"  {name}: {n}/{len(questions)}", flush=True)
+        rows = np.stack([row for row, _ in found])
+        labels = np.asarray([label for _, label in found], dtype=np.float64)
+        answerable = np.asarray([item["answerable"] for item, _ in questions])
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        np.savez(path, rows=rows, labels=labels, answerable=answerable)
+    data = np.load(path)
+    return data["rows"], data["labels"], data["answerable"]
 
 
-def collect(bot: Citebot, questions: list[tuple[dict[str, Any], str]], scoped: bool) -> list[Any]:
-    groups = []
-    for n, (item, source) in enumerate(questions, start=1):
-        groups.append((*features_of(bot, item, source, scoped), item["answerable"]))
-        if n % 250 == 0:
-            print(f"  {n}/{len(questions)} questions", flush=True)
-    return groups
+def figures(examples: Examples, model: Model, threshold: float) -> dict[str, float]:
+    """Decision figures: P@1 (the top sentence is right), abstention, false abstention, accuracy."""
+    rows, labels, answerable = examples
+    answered = model.probabilities(rows) >= threshold
+    right = (answered & answerable & (labels > 0)) | (~answered & ~answerable)
+    return {
+        "p@1": float(np.mean(labels[answerable] > 0)),
+        "answered right": float(np.mean(answered[answerable] & (labels[answerable] > 0))),
+        "abstention": float(np.mean(~answered[~answerable])),
+        "false abstention": float(np.mean(~answered[answerable])),
+        "accuracy": float(np.mean(right)),
+    }
 
 
-def accuracy(groups: list[Any], model: Model, threshold: float) -> float:
-    """Share of questions decided right: the best sentence holds the answer, or an unanswerable one abstained."""
-    right = 0
-    for rows, labels, answerable in groups:
-        p = model.probabilities(rows)
-        best = int(np.argmax(p)) if len(p) else -1
-        answered = best >= 0 and p[best] >= threshold
-        right += (answered and answerable and labels[best] > 0) or (not answered and not answerable)
-    return right / max(1, len(groups))
+def choose_threshold(model: Model, sets: list[Examples]) -> float:
+    """The threshold with the best mean accuracy over the validation sets (nearest 0.5 among ties)."""
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    return float(max(grid, key=lambda t: (np.mean([figures(s, model, t)["accuracy"] for s in sets]), -abs(t - 0.5))))
 
 
-def choose_threshold(model: Model, sets: list[list[Any]]) -> float:
-    """The threshold with the best mean accuracy over the validation sets."""
-    grid = np.round(np.arange(0.05, 0.95, 0.01), 2)
-    return float(max(grid, key=lambda t: (np.mean([accuracy(g, model, t) for g in sets]), -abs(t - 0.5))))
-
-
-def report(title: str, bot: Citebot, questions: list[dict[str, Any]], sources: frozenset[str] | None) -> None:
-    results = run(bot, questions, sources)
-    right = sum(r["first_holds"] if r["answerable"] else r["abstained"] for r in results)
-    print(f"\n{title}")
-    for key, value in [*summary_rows(results), ("accuracy", f"{100 * right / len(results):.1f}%")]:
-        print(f"  {key:32} {value}")
+def balanced(answerable: np.ndarray) -> np.ndarray:
+    """Sample weights that make unanswerable questions weigh as much, in all, as answerable ones."""
+    share = answerable.mean()
+    return np.where(answerable, 0.5 / share, 0.5 / (1 - share))
 
 
 def main() -> None:
@@ -144,45 +151,35 @@ def main() -> None:
     bank_bot = bot_over("bank", bank_documents(), embeddings)
 
     def squad_questions(split: list[Any]) -> list[tuple[dict[str, Any], str]]:
-        return [
-            (item, doc.source)
-            for doc, items in split
-            for n, item in enumerate(items)
-            if split is dev_squad or n % SQUAD_EVERY == 0 or not item["answerable"]
-        ]
+        return [(item, doc.source) for doc, items in split for item in items]
 
     def bank_questions(name: str) -> list[tuple[dict[str, Any], str]]:
         return [(item, source_of(bank_bot, item["doc"])) for item in jsonl(BANK / name)]
 
-    tune = cached("tune-squad", lambda: collect(squad_bot, squad_questions(train_squad), True))
-    tune += cached("tune-bank", lambda: collect(bank_bot, bank_questions("tune.jsonl"), False))
-    validation = [
-        cached("validation-normans", lambda: collect(squad_bot, squad_questions(dev_squad), True)),
-        cached("validation-bank", lambda: collect(bank_bot, bank_questions("validation.jsonl"), False)),
-    ]
-    rows = np.vstack([g[0] for g in tune if len(g[0])])
-    labels = np.concatenate([g[1] for g in tune if len(g[0])])
-    model = fit(rows, labels)
-    threshold = choose_threshold(model, validation)
+    def squad_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+        return example(squad_bot, item, source, scoped=True, starts=False)
+
+    def bank_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+        return example(bank_bot, item, source, scoped=False, starts=True)
+
+    tune = {
+        "SQuAD train": cached("tune-squad", squad_questions(train_squad), squad_example),
+        "bank tune": cached("tune-bank", bank_questions("tune.jsonl"), bank_example),
+    }
+    validation = {
+        "Normans": cached("validation-normans", squad_questions(dev_squad), squad_example),
+        "bank validation": cached("validation-bank", bank_questions("validation.jsonl"), bank_example),
+    }
+    rows, labels, answerable = (np.concatenate(parts) for parts in zip(*tune.values(), strict=True))
+    model = fit(rows, labels, balanced(answerable))
+    threshold = choose_threshold(model, list(validation.values()))
     final = Model(model.mean, model.scale, model.coef, model.bias, threshold)
     WEIGHTS.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
-    print(f"{len(tune)} tune questions, {len(rows)} candidates; threshold {threshold:.2f} (chosen on validation)")
-    print(
-        f"decision accuracy, tune: {accuracy(tune, final, threshold):.3f}; validation Normans, bank: "
-        + ", ".join(f"{accuracy(g, final, threshold):.3f}" for g in validation)
-    )
-    for bot in (squad_bot, bank_bot):  # the bots loaded the old weights: ask with the new ones
-        bot.answerer.model, bot.answerer.threshold = final, threshold  # type: ignore[attr-defined]
-    normans = frozenset({doc.source for doc, _ in dev_squad})
-    report("validation: SQuAD Normans", squad_bot, [i for _, items in dev_squad for i in items], normans)
-    report("validation: bank", bank_bot, with_history(jsonl(BANK / "validation.jsonl")), None)
-    report("tune: bank", bank_bot, with_history(jsonl(BANK / "tune.jsonl")), None)
-    print(f"\ntrained in {time.perf_counter() - started:.0f} s; {WEIGHTS.name} {WEIGHTS.stat().st_size} bytes")
-
-
-def with_history(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The bank's follow-ups asked after their previous question, as `citebot eval` does with history."""
-    return [{**item, "history": [item["context"]]} if item.get("context") else item for item in items]
+    print(f"{len(rows)} tune questions ({int((~answerable).sum())} unanswerable); threshold {threshold:.2f}")
+    for name, examples in {**tune, **validation}.items():
+        shown = ", ".join(f"{key} {100 * value:.1f}%" for key, value in figures(examples, final, threshold).items())
+        print(f"  {name:16} ({len(examples[0])}): {shown}")
+    print(f"trained in {time.perf_counter() - started:.0f} s; {WEIGHTS.name} {WEIGHTS.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

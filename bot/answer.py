@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot import features
-from bot.citations import Citation, Quote, attributed_quotes, full_name, same_person
+from bot.citations import Citation, Quote, attributed_quotes, name_in, same_person
 from bot.confidence import shipped
-from bot.question import content_words, expected_kind, indirect, weights
+from bot.question import content_words, expected_kind, indirect, parts, weights
 from bot.retrieve import Retrieval
-from bot.speakers import ASKED, asked_phrase, asked_speaker
+from bot.speakers import asked_speaker, topic
 from index.lexical import terms
-from index.passages import Passage, make_passages, sentence_spans
+from index.passages import Passage, sentence_spans
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
+    from index.doc_stats import DocumentStats
     from index.embeddings import NamedEmbeddings
     from index.store import Store
 
@@ -38,7 +39,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
-    confidence: float = 0.0  # the model's probability that the best sentence answers (also when abstaining)
+    confidence: float = 0.0  # the model's probability that the cited sentence answers (also when abstaining)
 
     def to_json(self) -> dict[str, object]:
         """Exactly the shape `ask --json` prints."""
@@ -83,6 +84,8 @@ class Candidate:
     context: str  # the sentence before, which often names the topic a quotation is about
     dense: float = 0.0
     coverage: float = 0.0
+    window: str = field(default="", repr=False)  # the document's text around the passage, read from the store
+    window_start: int = 0  # where `window` starts in the document
 
     @property
     def text(self) -> str:
@@ -96,27 +99,29 @@ class Candidate:
 SYNONYM = 0.65
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
-SECOND_CITATION = 0.9  # a runner-up this close to the best sentence's probability is cited too
-TWO_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|when|where|which|how|why)\b)", re.IGNORECASE)
-PRONOUN = re.compile(r"\b(?:he|she|it|they|him|her|them)\b", re.IGNORECASE)
-SUBJECT = re.compile(r"^\s*(?:who|what)\s+(?:is|are|was|were)\s+(?P<subject>.+?)\s*$", re.IGNORECASE)
-Ranked = list[tuple[Candidate, float]]
+SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
+CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
+LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
+
+Weights = dict[str, dict[str, float]]  # document version -> question term -> its weight there
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One question (or one part of a two-part question): its sentences best first, and whether the first
+    answers: the confidence model's features of it and its probability."""
+
+    question: str
+    who: str | None  # the person a "what did X say" question asks about
+    ranked: list[Candidate]
+    row: np.ndarray
+    confidence: float
+    second: float = 0.0  # the model's probability for the runner-up, when its score is close to the first's
 
 
 def matches(term: str, found: set[str]) -> bool:
     """A term is present when a stem matches, or shares a 5-letter prefix (lithuania/lithuanian)."""
     return term in found or any(len(term) >= 5 and other[:5] == term[:5] for other in found)
-
-
-def parts(question: str) -> list[str]:
-    """A two-part question ("who is X and what did he say about Y?") as its parts, the pronoun of the second
-    replaced by the subject of the first; any other question as itself."""
-    split = TWO_PARTS.split(question.strip().rstrip("?"), maxsplit=1)
-    if len(split) < 2:
-        return [question]
-    subject = SUBJECT.match(split[0])
-    second = PRONOUN.sub(subject.group("subject"), split[1], count=1) if subject else split[1]
-    return [split[0], second]
 
 
 class ExtractiveAnswerer:
@@ -130,8 +135,7 @@ class ExtractiveAnswerer:
         self.model = shipped()
         self.threshold = self.model.threshold if min_confidence is None else min_confidence
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
-        self.texts: dict[tuple[str, str], str] = {}  # (source, version) -> text, read once from the store
-        self.document_terms: dict[tuple[str, str], list[set[str]]] = {}  # (source, version) -> each sentence's terms
+        self.document_stats: dict[tuple[str, str], DocumentStats] = {}  # (source, version) -> its statistics
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.conversation import resolve_references
@@ -147,24 +151,28 @@ class ExtractiveAnswerer:
         quotes_only: bool = False,
         on_token: TokenSink | None = None,
     ) -> Answer:
-        pieces = parts(question)
-        ranked = [self.ranked(piece, self.for_part(piece, question, retrieval)) for piece in pieces]
-        best = [r[0] for r in ranked if r and r[0][1] >= self.threshold]
-        confidence = min((p for _, p in best), default=max((r[0][1] for r in ranked if r), default=0.0))
-        if len(pieces) == 1 and best:
-            best += [(c, p) for c, p in ranked[0][1:2] if p >= max(self.threshold, SECOND_CITATION * best[0][1])]
-        who = self.speaker(question, retrieval)
-        if who and len(pieces) == 1:
-            return replace(self.answer_speaker(question, ranked[0], who, scope, quotes_only), confidence=confidence)
-        if not best:
-            return replace(abstention(question, scope), confidence=confidence)
-        chosen = list({id(c): c for c, _ in best}.values())
-        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(chosen, start=1))
-        if quotes_only:
-            text = " ".join(c.text for c in citations)
-        else:
-            text = " ".join(f"{c.text} [{c.n}]" for c in citations)
-        return Answer(question, text, False, citations, confidence=confidence)
+        decisions = self.decisions(question, retrieval)
+        first = decisions[0]
+        if len(decisions) == 1 and first.who:
+            return replace(self.answer_speaker(first, scope, quotes_only), confidence=first.confidence)
+        confident = [d for d in decisions if d.ranked and d.confidence >= self.threshold]
+        if not confident:
+            return replace(abstention(question, scope), confidence=max(d.confidence for d in decisions))
+        chosen = [d.ranked[0] for d in confident]
+        if len(decisions) == 1:
+            chosen += self.runner_up(first)
+        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(dict.fromkeys(chosen), start=1))
+        text = " ".join(c.text if quotes_only else f"{c.text} [{c.n}]" for c in citations)
+        return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
+
+    def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
+        """One decision per part of the question (most questions have one), each on the same passages."""
+        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+        windows = list(dict.fromkeys(c.window for c in candidates))
+        return [
+            self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
+            for part in parts(question)
+        ]
 
     def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
         """The retrieval with the part's own query vector, so each part is compared with what it asks."""
@@ -172,92 +180,107 @@ class ExtractiveAnswerer:
             return retrieval
         return replace(retrieval, query_vector=self.embeddings.embed_query(part))
 
-    def speaker(self, question: str, retrieval: Retrieval) -> str | None:
-        """The person a "what did X say" question asks about, resolved in the retrieved documents."""
-        texts = [self.text_of(p) for p in {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}.values()]
-        return asked_speaker(question, texts)
-
-    def ranked(self, question: str, retrieval: Retrieval) -> Ranked:
-        """The candidate sentences, most probable answer first, with their probabilities."""
-        candidates, rows = self.judge(question, retrieval)
-        probabilities = self.model.probabilities(rows)
-        return sorted(zip(candidates, probabilities.tolist(), strict=True), key=lambda pair: -pair[1])
-
-    def judge(self, question: str, retrieval: Retrieval) -> tuple[list[Candidate], np.ndarray]:
-        """The candidates that can answer (of the asked kind, for "how many" or "when") and their features."""
-        who = self.speaker(question, retrieval)
+    def decide(self, question: str, retrieval: Retrieval, candidates: list[Candidate], who: str | None) -> Decision:
+        """Rank by similarity and coverage (only sentences with the asked number, sum or date; the asked
+        speaker's quotations first), then let the model judge the first."""
+        words, weight = self.question_terms(question, who, candidates)
         kind = expected_kind(question)
-        candidates = [c for c in self.score(question, retrieval, who) if kind is None or kind(c.text)]
+        scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
+        ranked = sorted(scored, key=lambda c: (who is not None and not self.quotes_person(c, who), -c.score))
+        if not ranked:
+            return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0)
+        close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
+        rows = [self.features(question, ranked, n, words, weight, who, retrieval) for n in range(1 + close)]
+        probabilities = self.model.probabilities(np.stack(rows)).tolist()
+        return Decision(question, who, ranked, rows[0], probabilities[0], probabilities[1] if close else 0.0)
+
+    def runner_up(self, decision: Decision) -> list[Candidate]:
+        """The second sentence too, when its score is close to the first's and the model is confident of it."""
+        return decision.ranked[1:2] if decision.second >= self.threshold else []
+
+    def question_terms(
+        self, question: str, who: str | None, candidates: list[Candidate]
+    ) -> tuple[dict[str, str], Weights]:
+        """The question's content terms (stem -> word; not the asked speaker's name), weighted per document."""
         asked_terms = set(terms(who)) if who else set()
         words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
         documents = {c.passage.doc_hash: c.passage for c in candidates}
-        weight = {key: weights(list(words), self.sentence_terms(passage)) for key, passage in documents.items()}
-        judged = [self.measure(retrieval, c, who, words, weight[c.passage.doc_hash]) for c in candidates]
-        return candidates, features.matrix(question, judged)
+        weight = {
+            key: weights(list(words), stats.sentences, stats.containing)
+            for key, passage in documents.items()
+            for stats in [self.stats_of(passage)]
+        }
+        return words, weight
 
-    def measure(
+    def features(
         self,
-        retrieval: Retrieval,
-        candidate: Candidate,
-        who: str | None,
+        question: str,
+        ranked: list[Candidate],
+        n: int,
         words: dict[str, str],
-        weight: dict[str, float],
-    ) -> features.Judged:
-        """What the confidence model needs to know about one candidate."""
-        query = np.asarray(retrieval.query_vector)
-        own, before = self.embed([candidate.text, candidate.context or candidate.text])
-        joint = own + before
-        exact, missing = features.term_shares(words, weight, set(terms(candidate.text)))
-        quoted = any(q.speaker and same_person(who, q.speaker) for q in self.quotes(candidate)) if who else None
-        return features.Judged(
+        weight: Weights,
+        who: str | None,
+        retrieval: Retrieval,
+    ) -> np.ndarray:
+        """The confidence model's features of the n-th ranked sentence, against the others."""
+        candidate, others = ranked[n], ranked[:n] + ranked[n + 1 :]
+        exact, missing = features.term_shares(weight[candidate.passage.doc_hash], set(terms(candidate.text)))
+        measured = features.Measured(
+            text=candidate.text,
+            context=candidate.context,
             dense=candidate.dense,
-            dense_context=float(joint @ query / (np.linalg.norm(joint) or 1.0)),
-            retrieval=next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0),
             coverage=candidate.coverage,
             exact=exact,
             missing=missing,
-            text=candidate.text,
-            context=candidate.context,
-            speaker=quoted,
+            speaker=self.quotes_person(candidate, who) if who else None,
+            retrieval=next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0),
         )
+        margins = (
+            candidate.score - max((c.score for c in others), default=0.0),
+            candidate.dense - max((c.dense for c in others), default=0.0),
+        )
+        return features.row(question, measured, margins, len(words))
 
-    def answer_speaker(self, question: str, ranked: Ranked, who: str, scope: str, quotes_only: bool) -> Answer:
-        """Quote what the documents attribute to the person asked about, naming them: the most probable of
-        their quotations on the question's topic, or, when the question names no topic, the first one."""
-        quoted = [
-            (candidate, probability, quote)
-            for candidate, probability in ranked
-            for quote in self.quotes(candidate)
-            if quote.speaker and same_person(who, quote.speaker)
-        ]
+    def quotes_person(self, candidate: Candidate, who: str) -> bool:
+        """Whether the sentence quotes the person asked about."""
+        return any(self.is_person(quote, who) for quote in self.quotes(candidate))
+
+    @staticmethod
+    def is_person(quote: Quote, who: str) -> bool:
+        return bool(quote.speaker) and same_person(who, quote.speaker or "")
+
+    def answer_speaker(self, decision: Decision, scope: str, quotes_only: bool) -> Answer:
+        """Quote what the documents attribute to the person asked about, naming them: the best-ranked of their
+        quotations when the question names a topic (if the model is confident of it), else their first one."""
+        question, who = decision.question, decision.who or ""
+        quoted = [(c, quote) for c in decision.ranked for quote in self.quotes(c) if self.is_person(quote, who)]
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
-        if topic(question, who):
-            candidate, probability, quote = quoted[0]
-            if probability < self.threshold:
-                return abstention(question, scope, f"report {who} saying that")
+        if not topic(question, who):
+            candidate, quote = min(quoted, key=lambda pair: pair[1].start)
+        elif decision.confidence >= self.threshold:
+            candidate, quote = quoted[0]
         else:
-            candidate, probability, quote = min(quoted, key=lambda item: item[0].start)
+            return abstention(question, scope, f"report {who} saying that")
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
-        speaker = full_name(self.text_of(candidate.passage), quote.speaker or who)
+        speaker = name_in(self.stats_of(candidate.passage).names, quote.speaker or who)
         words = candidate.passage.text[quote.start - candidate.passage.start : quote.end - candidate.passage.start]
         text = f"{speaker} {said_phrase(candidate.text)}: “{words.strip().rstrip(',')}” [1]"
         return Answer(question, text, False, (citation,))
 
     def quotes(self, candidate: Candidate) -> list[Quote]:
         """Quotations that begin inside this candidate sentence, with absolute offsets."""
-        return attributed_quotes(self.text_of(candidate.passage), (candidate.start, candidate.end))
+        base = candidate.window_start
+        found = attributed_quotes(candidate.window, (candidate.start - base, candidate.end - base))
+        return [replace(quote, start=quote.start + base, end=quote.end + base) for quote in found]
 
-    def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
-        """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
-        asked_terms = set(terms(who)) if who else set()
-        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
-        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+    def score(
+        self, words: dict[str, str], weight: Weights, retrieval: Retrieval, candidates: list[Candidate]
+    ) -> list[Candidate]:
+        """The candidate sentences with their similarity to the question and weighted term coverage."""
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        documents = {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}
-        weight = {key: weights(list(words), self.sentence_terms(passage)) for key, passage in documents.items()}
         vectors = self.embed([candidate.text for candidate in candidates])
         query = np.asarray(retrieval.query_vector)
         return [
@@ -269,18 +292,13 @@ class ExtractiveAnswerer:
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
 
-    def sentence_terms(self, passage: Passage) -> list[set[str]]:
-        """The terms of every sentence of the passage's document, which weigh the question's words: rare in
-        the document, important. Other documents, however many, cannot change how its sentences compare."""
+    def stats_of(self, passage: Passage) -> DocumentStats:
+        """The statistics of the passage's document, computed at ingest: its sentences' terms weigh the
+        question's words (rare in the document, important), and other documents cannot change them."""
         key = (passage.source, passage.doc_hash)
-        if key not in self.document_terms:
-            text = self.text_of(passage)
-            self.document_terms[key] = [
-                set(terms(text[start:end]))
-                for part in make_passages(passage.source, passage.doc_hash, text)
-                for start, end in sentence_spans(text, part.start, part.end)
-            ]
-        return self.document_terms[key]
+        if key not in self.document_stats:
+            self.document_stats[key] = self.store.stats.stats(*key)
+        return self.document_stats[key]
 
     def coverage(
         self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
@@ -307,21 +325,16 @@ class ExtractiveAnswerer:
         return float(np.max(np.stack(vectors[1:]) @ vectors[0]))
 
     def sentences(self, passage: Passage) -> list[Candidate]:
-        text = self.text_of(passage)
-        spans = sentence_spans(text, passage.start, passage.end)
-        before = sentence_spans(text, max(0, passage.start - 600), passage.start)[-1:] or [(0, 0)]
-        previous = [*before, *spans[:-1]]
+        """The passage's sentences, each with the sentence before it; only the text around it is read."""
+        base = max(0, passage.start - CONTEXT_CHARS - LOOK_BEHIND)
+        text = self.store.stats.window(passage.source, passage.doc_hash, base, passage.end)
+        spans = sentence_spans(text, passage.start - base, passage.end - base)
+        before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
+        previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
         return [
-            Candidate(passage, start, end, text[p_start:p_end])
+            Candidate(passage, start + base, end + base, text[p_start:p_end], window=text, window_start=base)
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
         ]
-
-    def text_of(self, passage: Passage) -> str:
-        """The full text of the document version a passage belongs to (citations are re-checked by the core)."""
-        key = (passage.source, passage.doc_hash)
-        if key not in self.texts:
-            self.texts[key] = self.store.document(passage.source).text
-        return self.texts[key]
 
     def embed(self, texts: list[str]) -> list[np.ndarray]:
         missing = list(dict.fromkeys(text for text in texts if text not in self.vectors))
@@ -350,12 +363,6 @@ class ExtractiveAnswerer:
         )
 
 
-def topic(question: str, who: str) -> bool:
-    """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
-    asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
-    return any(stem not in asked for stem in terms(ASKED.sub(" ", question)))
-
-
 def said_phrase(sentence: str) -> str:
     """ "told CNN" when the sentence says whom they told, else "said"."""
     told = re.search(r"\btold ([A-Z][\w]*(?: [A-Z][\w]*)*)", sentence)
@@ -364,5 +371,6 @@ def said_phrase(sentence: str) -> str:
 
 def abstention(question: str, scope: str, what: str | None = None) -> Answer:
     """An answer that says the documents do not answer, and cites nothing."""
-    text = f"{scope} doesn't {what}." if what else f"{scope} doesn't say {indirect(question)}."
+    verb = "don't" if scope.endswith("s") else "doesn't"  # "The documents don't", "The article doesn't"
+    text = f"{scope} {verb} {what}." if what else f"{scope} {verb} say {indirect(question)}."
     return Answer(question, text, True)

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 
-from bot.citations import Citation, attributed_quotes, same_person, speaker_of, without_quotes
+from bot.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, covered
+from bot.citations import SPEECH_VERB, Citation, same_person, speaker_of, without_quotes
 from index.documents import Document
 from index.lexical import terms
 from index.passages import Passage, sentence_spans
@@ -24,12 +24,11 @@ MARKER = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*[,;]\s*(?:passages?\s*)?\d
 MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[[^\]\n]{1,40}\])+)")
 QUOTATION = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 QUOTE_CLASSES = {"'": "['’‘`]", "’": "['’‘`]", "‘": "['’‘`]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
-# Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
-META_WORDS = "passage passages article document documents text quote quotes mention mentioned specifically"
 MIN_TERMS = 2  # a sentence needs two content words to state anything ("PWNED [1]" states nothing)
-MIN_CLAUSE_TERMS = 3  # shorter clauses ("the passage is about a speech by Erdogan") are judged with the sentence
 MIN_COVERAGE = 0.6  # share of a sentence's content words (and of each clause's) its passage must contain
-CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE)
+PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she|they|it|the (?:company|firm))\s+(?:also\s+)?(?:said|says|told|added|wrote)\b", re.I
+)
 Documents = Callable[[str], Document]
 
 
@@ -75,35 +74,6 @@ def sentences(reply: str) -> list[Sentence]:
     return found
 
 
-@lru_cache(maxsize=1)
-def meta_terms() -> frozenset[str]:
-    return frozenset(terms(META_WORDS))
-
-
-def claim_terms(text: str) -> list[str]:
-    """The distinct content terms of a sentence, less the words that only talk about the passages."""
-    return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
-
-
-@lru_cache(maxsize=32)
-def document_terms(text: str) -> frozenset[str]:
-    return frozenset(terms(text))
-
-
-def names_and_numbers(body: str) -> list[str]:
-    """Terms of the capitalised words (past the first) and numbers outside the sentence's quotations."""
-    words = without_quotes(body).split()[1:]
-    picked = [word for word in words if word[:1].isupper() or any(char.isdigit() for char in word)]
-    return [term for term in terms(" ".join(picked)) if term not in meta_terms()]
-
-
-def covered(wanted: list[str], found: AbstractSet[str]) -> float:
-    """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian)."""
-    prefixes = {term[:5] for term in found if len(term) >= 5}
-    hits = sum(1 for term in wanted if term in found or (len(term) >= 5 and term[:5] in prefixes))
-    return hits / len(wanted) if wanted else 0.0
-
-
 def quote_pattern(quote: str) -> re.Pattern[str]:
     """A pattern for the quotation as it may appear in the source: any whitespace, either quote style."""
     words = [
@@ -118,14 +88,28 @@ def locate(quote: str, passage: Passage) -> tuple[int, int] | None:
     return (passage.start + match.start(), passage.start + match.end()) if match else None
 
 
+def speakers(outside: str) -> list[str]:
+    """Every name given as a speaker ("According to X, Y said" names both); none after "he said" and the like,
+    whose speaker the sentence before names."""
+    if PRONOUN_SPEAKER.search(outside):
+        return []
+    found, position = [], 0
+    while (verb := SPEECH_VERB.search(outside, position)) is not None:
+        named, _ = speaker_of(outside[position:])
+        found += [named] if named else []
+        position = verb.end()
+    return found
+
+
 def attribution_holds(body: str, span: tuple[int, int], passage: Passage, document: Document) -> bool:
-    """If the sentence names who said the quotation, the source must name the same person for it."""
-    named, _ = speaker_of(without_quotes(body))
-    if named is None:
+    """If the sentence names who said the quotation, the source sentence must name the same person."""
+    named = speakers(without_quotes(body))
+    if not named:
         return True
-    for quote in attributed_quotes(document.text, (passage.start, passage.end)):
-        if quote.start <= span[0] and span[1] <= quote.end:
-            return quote.speaker is not None and same_person(named, quote.speaker)
+    for start, end in sentence_spans(document.text, passage.start, passage.end):
+        if start <= span[0] and span[1] <= end:
+            source = speakers(without_quotes(document.text[start:end]))
+            return any(same_person(name, speaker) for name in named for speaker in source)
     return False
 
 
@@ -160,11 +144,15 @@ def clauses_covered(body: str, found: AbstractSet[str]) -> bool:
     return True
 
 
-def term_support(body: str, passage: Passage, document: Document) -> Support | None:
-    """The passage sentence that best covers the sentence's words, when the passage covers enough of them."""
-    wanted, found = claim_terms(body), set(terms(passage.text))
-    if len(wanted) < MIN_TERMS or covered(wanted, found) < MIN_COVERAGE or not clauses_covered(body, found):
-        return None
+def covers(claim: str, found: AbstractSet[str]) -> bool:
+    """Whether the words cover the claim, as a whole and clause by clause."""
+    wanted = claim_terms(claim)
+    return len(wanted) >= MIN_TERMS and covered(wanted, found) >= MIN_COVERAGE and clauses_covered(claim, found)
+
+
+def best_span(claim: str, passage: Passage, document: Document) -> Support:
+    """The passage sentence that best covers the claim's words, else the whole passage."""
+    wanted = claim_terms(claim)
     scored = [
         (covered(wanted, set(terms(document.text[start:end]))), start, end)
         for start, end in sentence_spans(document.text, passage.start, passage.end)
@@ -175,27 +163,42 @@ def term_support(body: str, passage: Passage, document: Document) -> Support | N
     return Support(passage, best[1], best[2])
 
 
-def support(sentence: Sentence, passage: Passage, documents: Documents) -> Support | None:
-    """How the passage supports the sentence, or None: it must hold the quotations and cover the words."""
+def support(claim: str, passage: Passage, documents: Documents) -> Support | None:
+    """How the passage supports the claim, or None: it must hold the quotations and cover the words."""
     document = documents(passage.source)
-    if len(claim_terms(sentence.body)) < MIN_TERMS:
+    if not covers(claim, set(terms(passage.text))):
         return None
-    named = names_and_numbers(sentence.body)
-    if named and covered(named, document_terms(document.text)) < 1:
-        return None  # a name or number the document never mentions ("Israeli", "1984") is made up
-    if QUOTATION.search(sentence.body):
-        quoted = quoted_support(sentence.body, passage, document)
-        return quoted if quoted and term_support(sentence.body, passage, document) else None
-    return term_support(sentence.body, passage, document)
+    if QUOTATION.search(claim):
+        return quoted_support(claim, passage, document)
+    return best_span(claim, passage, document)
+
+
+def joint_supports(claim: str, chosen: Sequence[Passage], documents: Documents) -> list[Support]:
+    """A sentence drawing on several cited passages: together they must cover it; each one used is cited."""
+    if len(chosen) < 2 or QUOTATION.search(claim) or not covers(claim, set(terms(" ".join(p.text for p in chosen)))):
+        return []
+    wanted = claim_terms(claim)
+    used = [passage for passage in chosen if covered(wanted, set(terms(passage.text))) > 0]
+    return [best_span(claim, passage, documents(passage.source)) for passage in used]
+
+
+def agreeing(body: str, found: list[Support]) -> list[Support]:
+    """The supports, if the sentence's names, numbers, negation and roles agree with their passages."""
+    return found if found and consistent(body, [s.passage.text for s in found]) else []
 
 
 def supports_of(sentence: Sentence, passages: Sequence[Passage], documents: Documents) -> list[Support]:
-    """Supports from the passages the sentence cites; from the best given passage when it cites none."""
+    """Supports from the passages the sentence cites (one or together); the best given one when it cites none."""
+    claim = claim_of(sentence.body)
     if sentence.cited:
         chosen = [passages[n - 1] for n in sentence.cited if 1 <= n <= len(passages)]
-        return [found for passage in chosen if (found := support(sentence, passage, documents))]
-    supporting = [s for passage in passages if (s := support(sentence, passage, documents))]
-    return supporting[:1]
+        alone = [found for passage in chosen if (found := support(claim, passage, documents))]
+        return agreeing(sentence.body, alone) or agreeing(sentence.body, joint_supports(claim, chosen, documents))
+    for passage in passages:
+        best = support(claim, passage, documents)
+        if agreed := agreeing(sentence.body, [best] if best else []):
+            return agreed
+    return []
 
 
 class Numbering:

@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.doc_stats import longest_names, names
 from index.documents import Document
 from index.passages import sentence_spans
 
-OPENING_QUOTES = {"“": "”", '"': '"'}
+# A quotation runs from its opening mark to the first closing one, or to the end of the text searched
+QUOTATION = re.compile(r'“([^”]*+)”?|"([^"]*+)"?')
+# Each quotation's speaker is searched for in the rest of its sentence, so a sentence of many quotations costs
+# their number times its length: past this many it is not prose (a list of titles, a data dump) and its
+# quotations are kept unattributed, which keeps the pass linear in the sentence's length.
+MAX_ATTRIBUTED = 32
 SPEECH_VERB = re.compile(
     r"\b(said|says|say|saying|told|tells|continued|added|announced|stated|wrote|tweeted|explained|"
     r"according to)\b"
-)
-NAME = re.compile(r"(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]+")
-NOT_NAMES = frozenset(
-    "The A An In On At During After Before When While Earlier Additionally However Upon But And It "
-    "This That These Those He She They We I".split()
 )
 
 
@@ -74,28 +75,19 @@ class Quote:
 
 def quotes_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of top-level quotations in text[start:end], marks excluded; unclosed ones run to the end."""
-    spans, position = [], start
-    while (opening := first_opening(text, position, end)) is not None:
-        closing_mark = OPENING_QUOTES[text[opening]]
-        closing = text.find(closing_mark, opening + 1, end)
-        closing = end if closing < 0 else closing
-        spans.append((opening + 1, closing))
-        position = closing + 1
-    return spans
-
-
-def first_opening(text: str, start: int, end: int) -> int | None:
-    found = [i for mark in OPENING_QUOTES if (i := text.find(mark, start, end)) >= 0]
-    return min(found) if found else None
+    return [match.span(match.lastindex or 0) for match in QUOTATION.finditer(text, start, end)]
 
 
 def attributed_quotes(text: str, paragraph: tuple[int, int]) -> list[Quote]:
     """Every quotation in a paragraph with the speaker its own sentence names."""
     found = []
     for s_start, s_end in sentence_spans(text, *paragraph):
-        for q_start, q_end in quotes_in(text, s_start, s_end):
-            outside = text[s_start : max(s_start, q_start - 1)] + " " + text[min(s_end, q_end + 1) : s_end]
-            speaker, verb = speaker_of(without_quotes(outside))
+        quotes = quotes_in(text, s_start, s_end)
+        for q_start, q_end in quotes:
+            speaker, verb = None, None
+            if len(quotes) <= MAX_ATTRIBUTED:
+                outside = text[s_start : max(s_start, q_start - 1)] + " " + text[min(s_end, q_end + 1) : s_end]
+                speaker, verb = speaker_of(without_quotes(outside))
             found.append(Quote(q_start, q_end, speaker, verb))
     return found
 
@@ -129,23 +121,14 @@ def subject_of(clause: str) -> str | None:
     return found[0] if found and not re.search(r"\b(the company|the firm|it|they)\s*$", clause.strip()) else None
 
 
-def names(text: str) -> list[str]:
-    """Capitalised word runs, without leading sentence words like "During" or "The"."""
-    result = []
-    for match in NAME.finditer(text):
-        words = match.group(0).split()
-        while words and words[0] in NOT_NAMES:
-            words.pop(0)
-        if words:
-            result.append(" ".join(words))
-    return result
-
-
 def full_name(text: str, name: str) -> str:
     """The longest form of a name in the text that ends with its last word ("Bayraktar" -> "Haluk Bayraktar")."""
-    last = name.split()[-1]
-    forms = [form for form in names(text) if form.split()[-1] == last and len(form.split()) <= 3]
-    return max(forms, key=len, default=name)
+    return name_in(longest_names(text), name)
+
+
+def name_in(longest: dict[str, str], name: str) -> str:
+    """The longest form of `name` among a document's longest names (index.doc_stats.longest_names)."""
+    return longest.get(name.split()[-1], name)
 
 
 def same_person(asked: str, speaker: str) -> bool:

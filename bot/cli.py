@@ -14,6 +14,7 @@ import click
 
 from bot.cli_common import Group, console, settings
 from bot.cli_index import bench_group, feedback_group, index_group, list_documents
+from bot.printable import for_terminal, json_line
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
 
 ANSWERER = click.Choice(["extractive", "llm"])
 ANSWERER_HELP = "Who writes the answer (default: the LLM when one is configured)."
-CHAT_HELP = "Ask anything about the documents. /sources lists them, /reset starts over, Ctrl-D quits."
+CHAT_GREETING = "Ask anything about the documents; /help lists the commands."
+CHAT_HELP = """Type a question, or one of:
+  /sources         list the indexed documents
+  /reset           forget the conversation and start over
+  /help            show this list
+  /quit (or exit)  leave; Ctrl-D too"""
+QUIT = frozenset({"exit", "quit", "/exit", "/quit"})
 
 
 @click.group(cls=Group)
@@ -58,26 +65,25 @@ def ask(
     bot = build(config, answerer=answerer)
     answer = bot.ask(question, sources=frozenset(sources), quotes_only=quotes)
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        click.echo(json_line(answer.to_json()))
     else:
         render(console(), answer)
 
 
 def render(out: Console, answer: Answer) -> None:
     """The answer, then each cited passage quoted with its title and paragraph."""
-    from rich.markup import escape
     from rich.padding import Padding
     from rich.panel import Panel
 
     style = "yellow" if answer.abstained else "green"
     if answer.notice:
-        out.print(f"[dim]{escape(answer.notice)}[/dim]")
+        out.print(f"[dim]{for_terminal(answer.notice)}[/dim]")
     title = "not in the documents" if answer.abstained else None
-    out.print(Panel(escape(answer.text), border_style=style, title=title))
+    out.print(Panel(for_terminal(answer.text), border_style=style, title=title))
     for citation in answer.citations:
         where = f"{citation.title}, {citation.location}" + (f" — {citation.url}" if citation.url else "")
-        out.print(f"[bold][{citation.n}][/bold] [italic]{escape(where)}[/italic]")
-        out.print(Padding(escape(citation.text), (0, 0, 0, 4)))
+        out.print(f"[bold][{citation.n}][/bold] [italic]{for_terminal(where, label=True)}[/italic]")
+        out.print(Padding(for_terminal(citation.text), (0, 0, 0, 4)))
 
 
 @cli.command()
@@ -91,8 +97,8 @@ def chat() -> None:
     out = console()
     conversation = Conversation()
     enable_history(config.data_dir / "chat_history")
-    out.print(CHAT_HELP)
-    while (line := read_line()) is not None:
+    out.print(CHAT_GREETING)
+    while (line := read_line()) is not None and line.strip().lower() not in QUIT:
         chat_turn(out, bot, conversation, line.strip())
 
 
@@ -121,13 +127,13 @@ def chat_turn(out: Console, bot: Citebot, conversation: Conversation, line: str)
                 out.print()
             render(out, answer)
         except CitebotError as error:
-            out.print(f"[red]{error}[/red]")
+            out.print(f"[red]{for_terminal(str(error))}[/red]")
 
 
 def show_token(out: Console, streamed: list[str], token: str) -> None:
     """The model's words as they come, dimmed: the checked answer with its citations follows."""
     streamed.append(token)
-    out.print(token, end="", style="dim", markup=False, highlight=False, soft_wrap=True)
+    out.print(for_terminal(token, markup=False), end="", style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def enable_history(path: Path) -> None:
@@ -136,11 +142,15 @@ def enable_history(path: Path) -> None:
         import readline
     except ImportError:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        readline.read_history_file(path)
     import atexit
 
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(path)
+        path.touch()  # the history is written at exit, when an error could only be printed
+    except OSError:
+        return  # a read-only data folder: the chat works, without history
     atexit.register(readline.write_history_file, path)
 
 

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from bot.printable import for_terminal
 from index.errors import CitebotError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
 
     from bot.config import Settings
     from bot.core import Citebot
@@ -25,19 +27,29 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except CitebotError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(for_terminal(str(error), markup=False)) from None
 
 
 def settings() -> Settings:
+    """The settings from the environment and, under it, a `.env` file in the current folder."""
+    from dotenv import dotenv_values
+
     from bot.config import Settings
 
-    return Settings.from_env(os.environ)
+    from_file = {name: value for name, value in dotenv_values(".env").items() if value is not None}
+    return Settings.from_env({**from_file, **os.environ})  # the process environment wins
 
 
-def console() -> Console:
+def console(width: int | None = None) -> Console:
+    """The rich console; `width` None fits the terminal (80 columns when there is none)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, width=width)
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 passage", "2 passages"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @contextmanager
@@ -51,11 +63,19 @@ def writing() -> Iterator[Citebot]:
         yield build(config)
 
 
+def progress_display() -> Progress:
+    """A transient rich progress display whose spinner and clock move from the first second, before the total
+    is known (counting and reading the files happens inside it)."""
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=console(), transient=True
+    )
+
+
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int], Any]]:
     """A transient rich progress bar; yields the function that advances it."""
-    from rich.progress import Progress
-
-    with Progress(console=console(), transient=True) as progress:
+    with progress_display() as progress:
         task = progress.add_task(label, total=total)
         yield lambda n: progress.advance(task, n)

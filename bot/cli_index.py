@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli_common import Group, console, progress_bar, settings, writing
+from bot.cli_common import Group, console, counted, progress_bar, progress_display, settings, writing
+from bot.printable import for_terminal, json_line
+
+PIPED_WIDTH = 100_000  # no terminal to fit: a long source path is printed whole
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from bot.citations import Citation
     from bot.core import Citebot
+    from index.documents import Document
 
 
 @click.group(name="index", cls=Group)
@@ -24,34 +28,48 @@ def index_group() -> None:
 
 @index_group.command(name="add")
 @click.argument("sources", nargs=-1, required=True)
-def index_add(sources: tuple[str, ...]) -> None:
+@click.option("--allow-private", is_flag=True, help="Also fetch URLs on loopback and private network addresses.")
+def index_add(sources: tuple[str, ...], allow_private: bool) -> None:
     """Add files, http(s) URLs, or every supported file under a directory (.txt .md .html .pdf)."""
+    with progress_display() as progress:
+        task = progress.add_task("Counting files", total=None)  # on screen before the slow reading starts
+        with writing() as bot:
+            targets = to_read(sources)
+            progress.update(task, description="Indexing", total=len(targets))
+            for target, in_folder in targets:
+                add_one(bot, progress.console, target, in_folder, allow_private)
+                progress.advance(task)
+
+
+def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Each file or URL to read, and whether it was found in a directory (a bad one is then skipped, while a
+    file or URL named on the command line that fails is an error)."""
+    from index.documents import expand_paths, is_url
+
+    targets: list[tuple[str, bool]] = []
+    for source in sources:
+        if not is_url(source) and Path(source).is_dir():
+            targets += [(str(path), True) for path in expand_paths([Path(source)])]
+        else:
+            targets.append((source, False))
+    return targets
+
+
+def add_one(bot: Citebot, out: Console, target: str, in_folder: bool, allow_private: bool) -> None:
+    """Read and index one file or URL and print its result as soon as it is committed."""
     from index.documents import collect
+    from index.errors import DocumentError
 
-    found = collect(list(sources))
-    for path, reason in found.skipped:
-        click.echo(f"skipped: {path}: {reason}", err=True)
-    with writing() as bot:
-        add_with_progress(bot, found.documents)
-
-
-def add_with_progress(bot: Citebot, documents: list[Any]) -> list[Any]:
-    """Index the documents, printing each one's result as soon as it is committed."""
-    from rich.progress import Progress
-
-    from index.passages import make_passages
-
-    total = sum(len(make_passages(d.source, d.sha256, d.text)) for d in documents)
-    results = []
-    with Progress(console=console(), transient=True) as progress:
-        task = progress.add_task("Indexing", total=total)
-        for document in documents:
-            result = bot.store.add(document, lambda n: progress.advance(task, n))
-            unchanged = result.status == "unchanged"
-            done = "already indexed, nothing to do" if unchanged else f"{result.passages} passages"
-            progress.console.print(f"{result.status}: {result.source} ({done})", markup=False, highlight=False)
-            results.append(result)
-    return results
+    try:
+        document = collect([target], allow_private=allow_private).documents[0]
+    except DocumentError as error:
+        if not in_folder:
+            raise
+        click.echo(f"skipped: {for_terminal(str(error), markup=False)}", err=True)
+        return
+    result = bot.store.add(document)
+    done = "already indexed, nothing to do" if result.status == "unchanged" else counted(result.passages, "passage")
+    out.print(f"{result.status}: {for_terminal(result.source, label=True)} ({done})")
 
 
 @index_group.command(name="list")
@@ -70,9 +88,10 @@ def list_documents(out: Console, bot: Citebot) -> None:
     table = Table("source", "title", "passages", "size", "added")
     for info in bot.store.documents():
         added = datetime.datetime.fromtimestamp(info.added_at).strftime("%Y-%m-%d %H:%M")
-        size = f"{info.chars:,} chars" + (f", {len(info.pages)} pages" if info.pages else "")
-        table.add_row(info.source, info.title, str(info.passages), size, added)
-    out.print(table)
+        size = f"{info.chars:,} chars" + (f", {counted(len(info.pages), 'page')}" if info.pages else "")
+        source, title = (for_terminal(text, label=True) for text in (info.source, info.title))
+        table.add_row(source, title, str(info.passages), size, added)
+    (out if out.is_terminal else console(PIPED_WIDTH)).print(table)
 
 
 @index_group.command(name="remove")
@@ -81,7 +100,33 @@ def index_remove(source: str) -> None:
     """Remove a document (by source, file name or title) from the index."""
     with writing() as bot:
         info = bot.store.remove(bot.find_source(source))
-    click.echo(f"removed: {info.source} ({info.passages} passages)")
+    click.echo(f"removed: {for_terminal(info.source, label=True, markup=False)} ({counted(info.passages, 'passage')})")
+
+
+@index_group.command(name="show")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print source, title, text and passages as one JSON object.")
+def index_show(source: str, as_json: bool) -> None:
+    """Print a document's stored text exactly: the text that citation offsets index into."""
+    from bot.core import build
+
+    bot = build(settings())
+    document = bot.store.document(bot.find_source(source))
+    if as_json:
+        click.echo(json_line(document_json(document)))
+        return
+    # piped, the text as stored, byte for byte; on a terminal without the control sequences a document may hide
+    text = document.text if not sys.stdout.isatty() else for_terminal(document.text, markup=False)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+def document_json(document: Document) -> dict[str, object]:
+    """The shape `index show --json` prints: each passage as its [start, end) offsets and text."""
+    from index.passages import make_passages
+
+    passages = make_passages(document.source, document.sha256, document.text)
+    spans = [{"start": p.start, "end": p.end, "text": p.text} for p in passages]
+    return {"source": document.source, "title": document.title, "text": document.text, "passages": spans}
 
 
 @index_group.command(name="check")
@@ -92,7 +137,7 @@ def index_check() -> None:
 
     problems = check(build(settings()).store)
     for problem in problems:
-        click.echo(problem)
+        click.echo(for_terminal(problem, markup=False))
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("The index is consistent with its documents.")
@@ -105,9 +150,11 @@ def index_rebuild() -> None:
     from index.store import write_lock
 
     config = settings()
-    with write_lock(config.data_dir):
-        count = rebuild(config)
-    click.echo(f"rebuilt: {count} documents")
+    with progress_display() as progress:
+        task = progress.add_task("Rebuilding", total=None)  # reading the stored documents takes a while too
+        with write_lock(config.data_dir):
+            count = rebuild(config, lambda documents: progress.track(documents, task_id=task))
+    click.echo(f"rebuilt: {counted(count, 'document')}")
 
 
 @click.group(name="bench", cls=Group)

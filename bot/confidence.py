@@ -1,9 +1,8 @@
 """The confidence model: logistic regression, in plain numpy, over `bot.features.FEATURES`.
 
-It gives each candidate sentence the probability that it holds the answer; the answerer cites the most
-probable and abstains when even that one is below `threshold`. The weights ship as `bot/confidence.json`,
-written by `make train` (`python -m bot.train_confidence`): trained on the tune questions only, the
-threshold chosen on the validation questions.
+It gives the answerer's best-ranked sentence the probability that it holds the answer; the answerer abstains
+below `threshold`. The weights ship as `bot/confidence.json`, written by `make train`
+(benchmarks/train_confidence.py): fitted on the tune questions only, the threshold chosen on validation.
 """
 
 from __future__ import annotations
@@ -49,8 +48,9 @@ class Model:
         }
 
 
-def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 50) -> Model:
-    """Maximum-likelihood logistic regression with an L2 penalty, by Newton's method (a few dozen steps)."""
+def fit(rows: np.ndarray, labels: np.ndarray, sample: np.ndarray, l2: float = 1.0, steps: int = 50) -> Model:
+    """Weighted maximum-likelihood logistic regression with an L2 penalty, by Newton's method (a few dozen
+    steps); `sample` weighs each row (to balance answerable and unanswerable questions)."""
     mean = rows.mean(axis=0)
     scale = np.where(rows.std(axis=0) > 1e-9, rows.std(axis=0), 1.0)
     x = np.hstack([(rows - mean) / scale, np.ones((len(rows), 1))])
@@ -59,8 +59,8 @@ def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 50) 
     penalty[-1] = 0.0  # the bias is not shrunk
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (p - labels) + penalty * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        gradient = x.T @ (sample * (p - labels)) + penalty * w
+        hessian = (x * (sample * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.max(np.abs(step)) < 1e-7:

@@ -21,7 +21,7 @@ class Settings:
     chroma_timeout: float = 10.0
     collection: str = "citebot"
     embedding_model: str = "all-MiniLM-L6-v2"
-    embedding_dimension: int = 1536
+    embedding_dimension: int = 1536  # of an openai:MODEL; the bundled model's is fixed
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
@@ -58,13 +58,18 @@ class Settings:
                 values[field.name] = parse(field.name, str(field.type), raw.strip())
         return cls(**values)  # type: ignore[arg-type]
 
+    @property
+    def model_dimension(self) -> int:
+        """The vector size of the configured embedding model: the bundled MiniLM's, or the one set for OpenAI."""
+        from index.minilm import HIDDEN
+
+        return self.embedding_dimension if self.embedding_model.startswith("openai:") else HIDDEN
+
     def shown(self) -> dict[str, str]:
         """The effective settings as text, secrets masked."""
-        return {
-            field.name: mask(value) if field.name in SECRET_FIELDS else str(value)
-            for field in dataclasses.fields(self)
-            for value in [getattr(self, field.name)]
-        }
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        values["embedding_dimension"] = self.model_dimension
+        return {name: mask(value) if name in SECRET_FIELDS else str(value) for name, value in values.items()}
 
 
 def env_name(field_name: str) -> str:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.answer import Answer, Answerer, TokenSink
 from bot.citations import verify
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.printable import CONTROL
 from bot.retrieve import Retriever
-from index.documents import bundled_document
+from index.documents import Document, bundled_document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
 from index.store import Store, open_client
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -84,9 +83,13 @@ class Citebot:
             for info in catalog.values()
             if name in {info.source, info.source.rsplit("/", 1)[-1], info.title}
         ]
-        if len(matches) != 1:
+        if len(matches) > 1:
+            paths = ", ".join(sorted(matches))
+            msg = f"{len(matches)} documents are called {name!r}: {paths}; name one by its full path"
+            raise IndexMissing(msg)
+        if not matches:
             known = ", ".join(sorted(info.source.rsplit("/", 1)[-1] for info in catalog.values()))
-            msg = f"No single document matches {name!r}; indexed: {known}"
+            msg = f"No document matches {name!r}; indexed: {known}"
             raise IndexMissing(msg)
         return matches[0]
 
@@ -150,13 +153,14 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     return Citebot(store, Retriever(store, embeddings), extractive, settings)
 
 
-def rebuild(settings: Settings) -> int:
-    """Drop the passages and embed every stored document again with the configured model."""
+def rebuild(settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter) -> int:
+    """Drop the passages and embed every stored document again with the configured model; `track` walks
+    the documents (a front end's progress bar)."""
     from index.store import stored_documents
 
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
     documents = stored_documents(client, settings.collection)
     store = Store(client, embeddings_for(settings), settings.collection, fresh=True)
-    for document in documents or [bundled_document()]:
+    for document in track(documents or [bundled_document()]):
         store.add(document, force=True)
     return len(documents)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -20,8 +21,18 @@ from bot.answer import Answer
 from bot.config import Settings
 from bot.core import Citebot
 from bot.discord_gate import BUSY_TEXT, NO_PINGS, Busy, Gate, Recent, cooldown_text, queue_text
-from bot.discord_render import Piece, escape, strip_mentions, thread_name, to_discord_messages
-from bot.discord_send import REDACTOR, Draft, Send, VoteButton, channel_sender, edit_into, followup_sender, vote_view
+from bot.discord_render import CONTENT_LIMIT, Piece, chunks, escape, strip_mentions, thread_name, to_discord_messages
+from bot.discord_send import (
+    REDACTOR,
+    Draft,
+    Send,
+    VoteButton,
+    channel_sender,
+    edit_into,
+    followup_sender,
+    tell,
+    vote_view,
+)
 from bot.feedback import FeedbackStore
 from bot.threads import ConversationStore
 from index.errors import CitebotError, SettingsError
@@ -34,6 +45,8 @@ MODES = frozenset({"mention", "mention-only", "threads"})
 SORRY = "Sorry, something went wrong while answering; please try again."
 Reply = Answer | str  # an answer, or a polite sentence instead of one
 Queued = Callable[[int], Awaitable[object]]
+THREAD_TIMEOUT = 10.0  # seconds to open a thread before answering in the channel instead
+THREAD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError)  # refused, reset, slow
 
 
 class CitebotClient(discord.Client):
@@ -65,6 +78,7 @@ class CitebotClient(discord.Client):
         self.seen = Recent()
         self.threads: set[int] = set()  # the threads the bot opened (kept in SQLite, read at start-up)
         self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
+        self.thread_timeout = THREAD_TIMEOUT
         self.writing = asyncio.Lock()  # one /ingest or /forget at a time
         self.sync_global = sync_global
         self.tree = app_commands.CommandTree(self)
@@ -109,6 +123,8 @@ class CitebotClient(discord.Client):
         if allowed and channel.id not in allowed and getattr(channel, "parent_id", None) not in allowed:
             return False
         mentioned = any(user.id == me.id for user in message.mentions)
+        if not mentioned and not self.intents.message_content:
+            return False  # Discord sends an un-mentioned guild message without its content: nothing to answer
         in_thread = channel.id in self.threads
         mode = self.settings.discord_mode
         return mentioned if mode == "mention-only" else in_thread if mode == "threads" else mentioned or in_thread
@@ -120,6 +136,15 @@ class CitebotClient(discord.Client):
             return
         question = strip_mentions(message.content, self.user.id if self.user else 0)
         self.pending[message.id] = question  # from now on an edit replaces the question
+        try:
+            await self.answer_in_channel(message, question, reference)
+        finally:
+            self.pending.pop(message.id, None)  # answered or failed, the question is no longer waiting
+
+    async def answer_in_channel(
+        self, message: discord.Message, question: str, reference: discord.MessageReference
+    ) -> None:
+        """Answer in the question's thread (opened now), DM or bot thread, or in the channel."""
         channel, conversation = await self.conversation_channel(message, question)
 
         async def queued(place: int) -> object:
@@ -145,12 +170,12 @@ class CitebotClient(discord.Client):
     async def open_thread(
         self, channel: discord.TextChannel, question: str, message: discord.abc.Snowflake
     ) -> discord.Thread | None:
-        """A thread on a message, remembered as the bot's; None without Create Public Threads permission."""
+        """A thread on a message, remembered as the bot's; None when Discord refuses, resets or is too slow."""
+        opening = channel.create_thread(name=thread_name(question), message=message, auto_archive_duration=1440)
         try:
-            name = thread_name(question)
-            thread = await channel.create_thread(name=name, message=message, auto_archive_duration=1440)
-        except discord.HTTPException as error:
-            log.warning("could not open a thread (%s); answering in the channel", error)
+            thread = await asyncio.wait_for(opening, self.thread_timeout)
+        except THREAD_FAILURES as error:
+            log.warning("could not open a thread (%r); answering in the channel", error)
             return None
         await asyncio.to_thread(self.conversations.open_thread, thread.id)
         self.threads.add(thread.id)
@@ -166,8 +191,7 @@ class CitebotClient(discord.Client):
 
     async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None:
         if (wait := self.gate.retry_after(interaction.user.id)) is not None:
-            await interaction.response.send_message(cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS)
-            return
+            return await tell(interaction, cooldown_text(wait))
         await interaction.response.defer(thinking=True, ephemeral=private)  # within Discord's 3 seconds
         channel_id = interaction.channel_id
         conversation = channel_id if channel_id in self.threads else None
@@ -193,11 +217,7 @@ class CitebotClient(discord.Client):
         original = getattr(error, "original", error)
         if not isinstance(original, CitebotError):
             log.error("command /%s failed", interaction.command.name if interaction.command else "?", exc_info=error)
-        text = escape(str(original)) if isinstance(original, CitebotError) else SORRY
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-        else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        await tell(interaction, escape(str(original) if isinstance(original, CitebotError) else SORRY))
 
     # ---- answering ------------------------------------------------------------------------------
 
@@ -241,14 +261,15 @@ class CitebotClient(discord.Client):
         """The rendered answer (vote buttons under its last piece) or the polite sentence; the first sent.
 
         `into` is the draft a streaming answer was shown in: the answer's first piece replaces it."""
+        answer_id: int | None = None
         if isinstance(reply, str):
-            piece = Piece(escape(reply))
-            return await (edit_into(into, piece, None) if into is not None else send(piece, None))
-        pieces = to_discord_messages(reply)
-        answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
+            pieces = [Piece(page) for page in chunks(escape(reply), CONTENT_LIMIT)]
+        else:
+            pieces = to_discord_messages(reply)
+            answer_id = await asyncio.to_thread(self.feedback.record_answer, reply, channel_id)
         sent = []
         for i, piece in enumerate(pieces):
-            view = vote_view(answer_id) if i == len(pieces) - 1 else None
+            view = vote_view(answer_id) if answer_id is not None and i == len(pieces) - 1 else None
             sent.append(await (edit_into(into, piece, view) if i == 0 and into is not None else send(piece, view)))
             if view is not None:
                 view.stop()  # the buttons are dynamic items: no need to keep each view in memory

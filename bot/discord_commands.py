@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
-from bot.discord_gate import NO_PINGS
-from bot.discord_render import CONTENT_LIMIT, chunks, escape
+from bot.discord_render import escape
+from bot.discord_send import tell
 from index.documents import MAX_DOCUMENT_BYTES, Document, decode, guess_title
 from index.records import AddResult, DocumentInfo
 from index.store import write_lock
@@ -39,7 +39,7 @@ def is_admin(interaction: discord.Interaction) -> bool:
 
 
 async def refuse(interaction: discord.Interaction) -> None:
-    await interaction.response.send_message(REFUSAL, ephemeral=True, allowed_mentions=NO_PINGS)
+    await tell(interaction, REFUSAL)
 
 
 def client_of(interaction: discord.Interaction) -> CitebotClient:
@@ -53,10 +53,7 @@ async def sources_command(interaction: discord.Interaction) -> None:
     """List the indexed documents (Manage Server only)."""
     if not is_admin(interaction):
         return await refuse(interaction)
-    pages = chunks(listing(client_of(interaction).citebot.store.documents()), CONTENT_LIMIT)
-    await interaction.response.send_message(pages[0], ephemeral=True, allowed_mentions=NO_PINGS)
-    for page in pages[1:]:
-        await interaction.followup.send(page, ephemeral=True, allowed_mentions=NO_PINGS)
+    await tell(interaction, listing(client_of(interaction).citebot.store.documents()))
 
 
 def listing(documents: list[DocumentInfo]) -> str:
@@ -77,15 +74,13 @@ async def ingest_command(interaction: discord.Interaction, file: discord.Attachm
         return await refuse(interaction)
     problem = attachment_problem(file)
     if problem:
-        await interaction.response.send_message(problem, ephemeral=True, allowed_mentions=NO_PINGS)
-        return
+        return await tell(interaction, problem)
     await interaction.response.defer(thinking=True, ephemeral=True)
     client = client_of(interaction)
     document = to_document(await file.read(), file.filename)
     async with client.writing:
         result = await asyncio.to_thread(add_document, client.citebot, document)
-    text = f"{result.status.capitalize()}: {escape(document.title)} ({result.passages} passages)."
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    await tell(interaction, f"{result.status.capitalize()}: {escape(document.title)} ({result.passages} passages).")
 
 
 def attachment_problem(file: discord.Attachment) -> str | None:
@@ -125,8 +120,7 @@ async def forget_command(interaction: discord.Interaction, source: str) -> None:
     client = client_of(interaction)
     async with client.writing:
         info = await asyncio.to_thread(remove_document, client.citebot, source)
-    text = f"Removed: {escape(info.title)} ({info.passages} passages)."
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    await tell(interaction, f"Removed: {escape(info.title)} ({info.passages} passages).")
 
 
 def remove_document(citebot: Citebot, name: str) -> DocumentInfo:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.discord_gate import NO_PINGS
-from bot.discord_render import CONTENT_LIMIT, Piece, escape
+from bot.discord_render import CONTENT_LIMIT, Piece, chunks, escape
 from bot.feedback import DOWN, UP
 
 if TYPE_CHECKING:
@@ -55,6 +55,17 @@ def followup_sender(interaction: discord.Interaction, private: bool) -> Send:
     return send
 
 
+async def tell(interaction: discord.Interaction, escaped: str) -> None:
+    """Escaped text for the user alone, split like every message to fit Discord's 2,000 characters.
+
+    The first piece is the interaction's response, or a follow-up once it is acknowledged (deferred)."""
+    for page in chunks(escaped, CONTENT_LIMIT):
+        if interaction.response.is_done():
+            await interaction.followup.send(page, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(page, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"citebot:vote:(?P<id>\d+):(?P<v>up|down)"):
     """👍 or 👎 under an answer; the answer's number is in the custom id, so votes work after a restart."""
 
@@ -76,8 +87,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cite
         feedback = cast("CitebotClient", interaction.client).feedback
         vote = UP if self.vote == "up" else DOWN
         counted = await asyncio.to_thread(feedback.vote, self.answer_id, interaction.user.id, vote)
-        text = "Thanks — your vote is recorded." if counted else "That answer is no longer on record."
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        await tell(interaction, "Thanks — your vote is recorded." if counted else "That answer is no longer on record.")
 
 
 def vote_view(answer_id: int) -> discord.ui.View:

@@ -1,9 +1,9 @@
-"""What the confidence model sees of each candidate sentence: how well it gives what the question asks.
+"""What the confidence model sees of a question's best-ranked sentence: does it give what the question asks?
 
-Every feature is computed from what the extractive answerer already has (the sentence's and the question's
-MiniLM vectors, the passage's fused retrieval score, the weighted question terms), so scoring a candidate
-costs no extra model call. `FEATURES` names the columns of `matrix`, in order; the weights file repeats
-them, so a weights file made for other features is refused rather than misread.
+The answerer ranks sentences by similarity and term coverage; the model only decides whether the first one
+answers. Every feature comes from what the answerer already has (MiniLM similarities, the weighted question
+terms, the passage's fused retrieval score), so deciding costs no extra model call. `FEATURES` names the
+columns of `row`, in order; the weights file repeats them, so weights made for other features are refused.
 """
 
 from __future__ import annotations
@@ -18,84 +18,76 @@ from index.lexical import terms
 
 FEATURES = (
     "dense",  # MiniLM similarity of question and sentence
-    "dense_context",  # ... of the question and the sentence with the one before it
-    "retrieval",  # the passage's fused (dense + BM25) retrieval score
     "coverage",  # weighted share of the question's terms: exact, synonyms, or in the sentence before
-    "exact",  # weighted share found exactly in the sentence
-    "missing",  # weight of the most important question term the sentence lacks
-    "type_asked",  # the question asks for a kind of detail (where, when, how many, why, who)
+    "exact",  # ... found exactly in the sentence (no synonyms, no context)
+    "missing",  # weight share of the most important question term the sentence lacks
+    "type_asked",  # the question asks for a kind of detail (money, number, date, reason, place, person)
     "type_held",  # ... and the sentence holds one
-    "names",  # share of the question's names and numbers the sentence (or the one before) has
-    "speaker",  # the asked speaker is quoted in the sentence (a "what did X say" question)
-    "speaker_missing",  # a speaker is asked about and this sentence does not quote them
-    "rank",  # 1 / (1 + rank) by dense + coverage
-    "margin",  # this sentence's dense + coverage minus the best other sentence's
+    "names",  # share of the question's names the sentence (or the one before) has
+    "numbers",  # share of the question's numbers the sentence (or the one before) has
+    "speaker_asked",  # a "what did X say" question
+    "speaker_quoted",  # ... and the sentence quotes X
+    "margin",  # ranking score minus the runner-up's
+    "dense_margin",  # similarity minus the best similarity of the other sentences
+    "words",  # how many content words the question has
+    "retrieval",  # the passage's fused (dense + BM25) retrieval score
 )
-NAME_OR_NUMBER = re.compile(r"(?<!^)\b[A-Z][\w-]+|\d[\d.,]*")
-SENTENCE_START = re.compile(r"^\W*\w+")
+NAME = re.compile(r"(?<!^)\b[A-Z][\w-]+")
+NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+FIRST_WORD = re.compile(r"^\W*\w+")
 
 
 @dataclass(frozen=True)
-class Judged:
-    """One candidate's measurements before the model weighs them."""
+class Measured:
+    """One sentence's measurements against the question, before the model weighs them."""
 
+    text: str
+    context: str  # the sentence before
     dense: float
-    dense_context: float
-    retrieval: float
     coverage: float
     exact: float
     missing: float
-    text: str
-    context: str
-    speaker: bool | None  # None: the question asks about no speaker
+    speaker: bool | None  # whether it quotes the asked speaker; None: no speaker is asked about
+    retrieval: float
 
 
-def names_and_numbers(question: str) -> set[str]:
-    """Capitalised words (not the first word of the question) and numbers, lowercased, as terms."""
-    found = NAME_OR_NUMBER.findall(SENTENCE_START.sub("", question.strip()))
+def asked_terms(pattern: re.Pattern[str], question: str) -> set[str]:
+    """The question's names (capitalised words, not its first word) or numbers, as lowercase terms."""
+    found = pattern.findall(FIRST_WORD.sub("", question.strip()))
     return {stem for word in found for stem in terms(word) or [word.lower()]}
 
 
-def term_shares(words: dict[str, str], weight: dict[str, float], own: set[str]) -> tuple[float, float]:
-    """The weighted share of question terms found exactly, and the share of the heaviest missing one."""
+def share(wanted: set[str], found: set[str]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 1.0
+
+
+def term_shares(weight: dict[str, float], own: set[str]) -> tuple[float, float]:
+    """The weighted share of question terms found exactly, and the weight share of the heaviest missing one."""
     total = sum(weight.values())
-    if not words or total <= 0:
+    if total <= 0:
         return 0.0, 0.0
-    missing = [weight[term] for term in words if term not in own]
-    exact = sum(weight[term] for term in words if term in own)
-    return exact / total, max(missing, default=0.0) / total
+    exact = sum(w for term, w in weight.items() if term in own)
+    missing = max((w for term, w in weight.items() if term not in own), default=0.0)
+    return exact / total, missing / total
 
 
-def matrix(question: str, judged: list[Judged]) -> np.ndarray:
-    """One row of FEATURES per candidate."""
-    if not judged:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+def row(question: str, best: Measured, margins: tuple[float, float], words: int) -> np.ndarray:
+    """The FEATURES of the best-ranked sentence; `margins`: its leads in score and in similarity over the others."""
     kind = answer_type(question)
-    wanted = names_and_numbers(question)
-    scores = np.array([j.dense + 1.5 * j.coverage for j in judged])
-    order = np.argsort(-scores, kind="stable")
-    rank = np.empty(len(judged))
-    rank[order] = np.arange(len(judged))
-    runner_up = scores[order[1]] if len(judged) > 1 else 0.0
-    rows = []
-    for j, score, place in zip(judged, scores, rank, strict=True):
-        best_other = runner_up if place == 0 else scores[order[0]]
-        found = set(terms(j.text)) | set(terms(j.context))
-        rows.append(
-            [
-                j.dense,
-                j.dense_context,
-                j.retrieval,
-                j.coverage,
-                j.exact,
-                j.missing,
-                float(kind is not None),
-                float(kind is not None and HOLDS[kind](j.text)),
-                len(wanted & found) / len(wanted) if wanted else 1.0,
-                float(bool(j.speaker)),
-                float(j.speaker is False),
-                1.0 / (1.0 + place),
-                float(score - best_other),
-            ]
-        )
-    return np.asarray(rows, dtype=np.float32)
+    found = set(terms(f"{best.context} {best.text}")) | set(NUMBER.findall(f"{best.context} {best.text}"))
+    values = [
+        best.dense,
+        best.coverage,
+        best.exact,
+        best.missing,
+        float(kind is not None),
+        float(kind is not None and HOLDS[kind](best.text)),
+        share(asked_terms(NAME, question), found),
+        share(asked_terms(NUMBER, question), found),
+        float(best.speaker is not None),
+        float(bool(best.speaker)),
+        *margins,
+        float(words),
+        best.retrieval,
+    ]
+    return np.asarray(values, dtype=np.float64)

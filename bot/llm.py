@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
@@ -20,9 +19,11 @@ import openai
 from bot.answer import Answer, Answerer, TokenSink, abstention
 from bot.check import Checked, check
 from bot.llm_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
+from bot.printable import CONTROL
 from bot.retrieve import Retrieval
 from index.errors import AnswerUnavailable, SettingsError
 from index.passages import Passage
+from index.redact import redact
 from prompts import render_messages
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ LLM_ERRORS: tuple[type[Exception], ...] = (
 )
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_WAIT = 10.0
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,8 @@ class LLMAnswerer:
         try:
             reply = self.complete(messages, deadline, max_tokens=80, on_token=None, retries=0)
         except LLM_ERRORS as error:
-            log.warning("follow-up rewrite failed (%s); using the offline rewrite", describe(error))
+            why = describe(error, self.settings.openai_api_key)
+            log.warning("follow-up rewrite failed (%s); using the offline rewrite", why)
             return self.fallback.rewrite(question, conversation)
         rewritten = standalone(reply.text, question, self.settings.max_question_chars)
         if rewritten is None:
@@ -140,7 +141,8 @@ class LLMAnswerer:
         try:
             reply, checked = self.checked_reply(question, passages, on_token)
         except LLM_ERRORS as error:
-            log.warning("LLM answer failed (%s); giving the offline answer", describe(error))
+            why = describe(error, self.settings.openai_api_key)
+            log.warning("LLM answer failed (%s); giving the offline answer", why)
             offline = self.fallback.answer(question, retrieval, scope, quotes_only=quotes_only)
             return replace(offline, notice=notice_for(error))
         timings = answer_timings(started, reply, checked)
@@ -197,7 +199,8 @@ class LLMAnswerer:
                 wait = retry_wait(error, attempt)
                 if shown or attempt == retries or not retryable(error) or wait >= deadline.remaining() - 1:
                     raise
-                log.info("LLM request failed (%s); retrying in %.1f s", describe(error), wait)
+                why = describe(error, self.settings.openai_api_key)
+                log.info("LLM request failed (%s); retrying in %.1f s", why, wait)
                 time.sleep(wait)
         raise AnswerUnavailable("no attempt was made")  # unreachable: the loop returns or raises
 
@@ -266,9 +269,10 @@ def retry_wait(error: openai.APIConnectionError | openai.APIStatusError, attempt
         return MAX_RETRY_WAIT  # an HTTP date: assume long, which usually means "do not retry"
 
 
-def describe(error: BaseException) -> str:
-    """Error type and first line, for the log; the API key never appears in openai's messages."""
-    first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+def describe(error: BaseException, api_key: str | None) -> str:
+    """Error type and first line, for the log, without the API key or anything like one (servers echo it)."""
+    text = redact(str(error), api_key).strip()
+    first = text.splitlines()[0][:200] if text else ""
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.printable import CONTROL
 from bot.retrieve import Retrieval
 from index.lexical import terms
 from index.passages import Passage
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from bot.conversation import Conversation
     from index.documents import Document
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NOT_ANSWERED = re.compile(r"NOT\s+IN\s+THE\s+DOCUMENTS\.?", re.IGNORECASE)
 DELIMITER = re.compile(r"<\s*/?\s*passage", re.IGNORECASE)
 MARKERS = re.compile(r"\s*\[\d+\]")

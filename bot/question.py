@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 
 from index.lexical import terms
 
@@ -80,19 +80,31 @@ def expected_kind(question: str) -> Callable[[str], bool] | None:
     return HOLDS[kind] if kind in REQUIRED else None
 
 
-def weights(wanted: list[str], pool: Iterable[set[str]]) -> dict[str, float]:
-    """Inverse document frequency over the candidate sentences: rare terms matter most, absent ones most."""
-    sentences = list(pool)
-    count = len(sentences)
-    return {
-        term: math.log(1 + (count + 1) / (1 + sum(1 for found in sentences if term in found)))
-        for term in dict.fromkeys(wanted)
-    }
+def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
+    """Inverse document frequency over a document's `sentences`, `containing[term]` of which hold the term:
+    rare terms matter most, absent ones most."""
+    return {term: math.log(1 + (sentences + 1) / (1 + containing.get(term, 0))) for term in dict.fromkeys(wanted)}
 
 
 def content_words(text: str) -> list[str]:
     """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
     return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
+
+
+TWO_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|when|where|which|how|why)\b)", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|it|they|him|her|them)\b", re.IGNORECASE)
+SUBJECT = re.compile(r"^\s*(?:who|what)\s+(?:is|are|was|were)\s+(?P<subject>.+?)\s*$", re.IGNORECASE)
+
+
+def parts(question: str) -> list[str]:
+    """A two-part question ("who is X and what did he say about Y?") as its parts, the pronoun of the second
+    replaced by the subject of the first; any other question as itself."""
+    split = TWO_PARTS.split(question.strip().rstrip("?"), maxsplit=1)
+    if len(split) < 2:
+        return [question]
+    subject = SUBJECT.match(split[0])
+    second = PRONOUN.sub(subject.group("subject"), split[1], count=1) if subject else split[1]
+    return [split[0], second]
 
 
 INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bot.citations import names
+from index.doc_stats import names
+from index.lexical import terms
 
 ASKED = re.compile(
     r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
@@ -92,3 +93,9 @@ def asked_speaker(question: str, texts: list[str] = []) -> str | None:  # noqa: 
         if person := by_role(phrase, text) or (None if generic else by_name(phrase, text)):
             return person
     return None if generic or len(phrase.split()) > 3 else phrase
+
+
+def topic(question: str, who: str) -> bool:
+    """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
+    asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
+    return any(stem not in asked for stem in terms(ASKED.sub(" ", question)))

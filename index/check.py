@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from index.passages import Passage, make_passages
+from index.passages import Passage, make_passages, passage_id
 from index.store import HNSW, Store
 
 REPAIR = "run `citebot index rebuild`"
@@ -32,6 +32,12 @@ def check_document(store: Store, source: str, by_source: dict[str, list[Passage]
         return [f"{source}: the stored text does not match its hash; add the document again"]
     expected = {p.id: p for p in make_passages(source, info.sha256, document.text)}
     found = {p.id: p for p in by_source.get(source, [])}
+    outdated = [p for p in found.values() if p.id != passage_id(p.source, p.doc_hash, p.start, p.end)]
+    if outdated:
+        return [
+            f"{source}: {len(outdated)} passages have ids from an older citebot, which documents with the same "
+            f"text share (one copy takes over the other's passages); {REPAIR}"
+        ]
     problems = []
     if set(found) != set(expected) or len(found) != info.passages:
         problems.append(

@@ -6,11 +6,20 @@ setting (its Settings drops unknown fields such as `chroma_server_http_timeout`)
 connections but never answers would block forever, already inside `HttpClient(...)`, which makes requests.
 Chroma only accepts its own API class names, so the timeout is set on the session right after
 construction, and construction itself is preceded by a heartbeat that has a timeout of its own.
+
+chromadb 1.5.9 cannot open an embedded index it may not write: its Rust core writes to `chroma.sqlite3` while
+starting, whatever the migration mode or a `mode=ro`/`immutable=1` URI. An index in a read-only folder is
+therefore read from a private copy, removed at exit; the commands that write refuse such a folder up front.
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import os
+import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +43,43 @@ def open_client(data_dir: Path, chroma_url: str | None, timeout: float) -> Clien
     with chroma_errors(chroma_url or str(data_dir)):
         if chroma_url:
             return bounded_http_client(chroma_url, timeout, chroma_settings)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+        folder = data_dir / "chroma"
+        make_folder(folder)
+        if not writable(folder):
+            folder = private_copy(folder)
+        return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+
+
+def writable(folder: Path) -> bool:
+    """Whether Chroma can write the index in `folder` (the folder and its SQLite file)."""
+    database = folder / "chroma.sqlite3"
+    return os.access(folder, os.W_OK) and (not database.exists() or os.access(database, os.W_OK))
+
+
+def private_copy(folder: Path) -> Path:
+    """A copy of a read-only index that Chroma may open (it writes while starting), removed at exit."""
+    copy = Path(tempfile.mkdtemp(prefix="citebot-read-only-")) / "chroma"
+    atexit.register(shutil.rmtree, copy.parent, True)
+    shutil.copytree(folder, copy, copy_function=shutil.copyfile)
+    for path in (copy, *copy.rglob("*")):  # copytree keeps the folders' read-only modes
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    return copy
+
+
+def make_folder(folder: Path) -> None:
+    """Create the folder if needed; one clear line when that is not allowed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise not_writable(folder, error.strerror or type(error).__name__) from None
+
+
+def not_writable(folder: Path, reason: str) -> StoreUnavailable:
+    msg = (
+        f"The folder {folder} cannot be written ({reason}): give citebot write access to it or set "
+        "CITEBOT_DATA_DIR to another folder (asking needs only read access to an existing index)."
+    )
+    return StoreUnavailable(msg)
 
 
 def unavailable(error: BaseException, where: str) -> StoreUnavailable:
@@ -46,9 +90,16 @@ def unavailable(error: BaseException, where: str) -> StoreUnavailable:
 
 @contextmanager
 def write_lock(data_dir: Path) -> Iterator[None]:
-    """One writer per index folder; a second one is told to wait rather than corrupting it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "write.lock", "w") as handle:
+    """One writer per index folder; a second one is told to wait rather than corrupting it. A folder that
+    cannot be written is refused here, before any work (an index in it would be opened as a private copy)."""
+    make_folder(data_dir)
+    if (data_dir / "chroma").exists() and not writable(data_dir / "chroma"):
+        raise not_writable(data_dir / "chroma", "read-only")
+    try:
+        handle = open(data_dir / "write.lock", "w")  # closed by the `with` below
+    except OSError as error:
+        raise not_writable(data_dir, error.strerror or type(error).__name__) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

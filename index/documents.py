@@ -75,16 +75,16 @@ def is_url(argument: str) -> bool:
     return argument.lower().startswith(("http://", "https://"))
 
 
-def collect(arguments: list[str], timeout: float = 20.0) -> Collected:
+def collect(arguments: list[str], timeout: float = 20.0, *, allow_private: bool = False) -> Collected:
     """Documents for files, directories and URLs; a named file or URL that fails is an error, while a
-    bad file found inside a directory is skipped and reported."""
+    bad file found inside a directory is skipped and reported. URLs on private addresses need `allow_private`."""
     from index.fetch import load_url
 
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     for argument in arguments:
         if is_url(argument):
-            documents.append(load_url(argument, timeout))
+            documents.append(load_url(argument, timeout, allow_private=allow_private))
         elif Path(argument).is_dir():
             for path in expand_paths([Path(argument)]):
                 try:
@@ -147,20 +147,27 @@ def decode(data: bytes, name: str, charset: str = "utf-8") -> str:
 
 
 def from_html(data: bytes | str, source: str, fallback_title: str, url: str | None = None) -> Document:
-    """The page's main text (navigation, footers and ads removed), one paragraph per block."""
+    """The page's main text (navigation, footers and ads removed), one paragraph per block, with the lines
+    of a hard-wrapped source joined and Sphinx's "¶" permalinks left out."""
     import trafilatura
+    from lxml.html import tostring
 
-    if not data.strip():
+    from index.reflow import body_paragraphs, unwrap_html
+
+    tree = trafilatura.load_html(data) if data.strip() else None
+    if tree is None:
         msg = f"{source} is empty"
         raise DocumentError(msg)
-    extracted = trafilatura.extract(data, output_format="txt", include_comments=False, include_tables=True)
-    extracted = extracted or trafilatura.extract(data, output_format="txt", favor_recall=True)
-    if not extracted or not extracted.strip():
+    page = tostring(unwrap_html(tree), encoding="unicode")
+    # the XML body, not trafilatura's text: its text puts a line break wherever the page's source had one
+    extracted = trafilatura.bare_extraction(page, include_comments=False)
+    extracted = extracted or trafilatura.bare_extraction(page, include_comments=False, favor_recall=True)
+    body = getattr(extracted, "body", None)
+    text = body_paragraphs(body) if body is not None else ""
+    if not text.strip():
         msg = f"{source} has no main text that citebot could find (an empty page, or only navigation)"
         raise DocumentError(msg)
-    # trafilatura puts one block per line; blank lines make each block a paragraph for citations
-    text = "\n\n".join(line.strip() for line in extracted.splitlines() if line.strip())
-    meta = trafilatura.extract_metadata(data)
+    meta = trafilatura.extract_metadata(page)
     title = (meta.title if meta and meta.title else None) or guess_title(text, fallback_title)
     page_url = url or (meta.url if meta and meta.url else None)
     return Document(source, title.strip(), text, page_url, date=meta.date if meta else None)
@@ -189,9 +196,11 @@ def from_pdf(data: bytes, source: str, fallback_title: str) -> Document:
 
 
 def clean_pdf_text(text: str) -> str:
-    """Page text without NULs and trailing spaces, so that offsets stay meaningful."""
+    """Page text without NULs and trailing spaces, its hard-wrapped lines joined into paragraphs."""
+    from index.reflow import reflow_pdf_page
+
     lines = (line.rstrip() for line in text.replace("\x00", "").splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return reflow_pdf_page(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
 
 
 def join_pages(page_texts: list[str]) -> tuple[str, tuple[int, ...]]:
@@ -228,9 +237,13 @@ def location(pages: tuple[int, ...], start: int, paragraph: int) -> str:
 
 
 def guess_title(text: str, fallback: str) -> str:
-    """A short first line (markdown heading marks removed) is the title; else the file name."""
-    first_line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
-    return first_line if 0 < len(first_line) <= 200 else fallback
+    """The `title:` of Markdown front matter, else a short first line after it (heading marks removed),
+    else the file name."""
+    from index.reflow import front_matter
+
+    title, body = front_matter(text)
+    first_line = text[body:].strip().split("\n", 1)[0].strip().lstrip("#").strip()
+    return title or (first_line if 0 < len(first_line) <= 200 else fallback)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -3,6 +3,7 @@
 CitebotError
  ├── SettingsError        a setting with a value citebot cannot use
  ├── DocumentError        a file or URL that cannot become a document (missing, empty, binary, too big)
+ │    └── UnsafeAddress   a URL on a loopback, private or metadata address, refused before connecting
  ├── QuestionError        a question that cannot be asked (empty, too long)
  ├── IndexMissing         no index yet, or no such source in it
  ├── IndexMismatch        the index was built with another embedding model
@@ -46,3 +47,7 @@ class StoreUnavailable(CitebotError):
 
 class AnswerUnavailable(CitebotError):
     """The answerer failed and no fallback was possible."""
+
+
+class UnsafeAddress(DocumentError):
+    """A URL (or a redirect) to an address citebot will not fetch from: loopback, private, metadata and such."""

@@ -13,8 +13,12 @@ MAX_PASSAGE_CHARS = 1000
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by space and a likely sentence start,
-# or at a line break that opens a list item or heading.
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n(?=\s*(?:[-*+#>]|\d+[.)])\s)")
+# or at a line break that opens a list item or heading. Linear time: a punctuation run is tried once, from
+# its first mark, with possessive quantifiers (backtracking into it could never succeed), and of a run of line
+# breaks only the last is tried (the others would only have ended empty sentences).
+SENTENCE_END = re.compile(
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9])|\n(?=[^\S\n]*+(?:[-*+#>]|\d++[.)])\s)"
+)
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
@@ -64,13 +68,18 @@ def is_abbreviation(text: str, dot: int) -> bool:
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences inside text[start:end], as absolute offsets."""
     spans, begin = [], start
-    for match in SENTENCE_END.finditer(text, start, end):
-        if text[match.start()] == "." and is_abbreviation(text, match.start()):
+    unclosed, counted = 0, start  # “ minus ” in text[begin:counted], kept as a running count (linear time)
+    # on a copy of the range, so that the look-behind sees nothing before `start`, as `finditer(text, start)` would
+    for match in SENTENCE_END.finditer(text[start:end]):
+        stop = start + match.end()
+        if text[start + match.start()] == "." and is_abbreviation(text, start + match.start()):
             continue
-        if text.count("“", begin, match.end()) > text.count("”", begin, match.end()):
+        unclosed += text.count("“", counted, stop) - text.count("”", counted, stop)
+        counted = stop
+        if unclosed > 0:
             continue  # a quotation of several sentences stays one unit, so it is cited whole
-        spans.append(trimmed(text, begin, match.end()))
-        begin = match.end()
+        spans.append(trimmed(text, begin, stop))
+        begin, unclosed = stop, 0
     spans.append(trimmed(text, begin, end))
     return [span for span in spans if span]
 
@@ -99,15 +108,16 @@ def group_sentences(text: str, start: int, end: int, limit: int) -> list[tuple[i
     return groups
 
 
-def passage_id(doc_hash: str, start: int, end: int) -> str:
-    """Derived from content, so indexing the same text twice yields the same ids."""
-    return hashlib.sha256(f"{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
+def passage_id(source: str, doc_hash: str, start: int, end: int) -> str:
+    """Derived from the source and the content: indexing a document again yields the same ids, and the same
+    text from two sources yields two sets of passages (ids of text alone let one copy take the other's)."""
+    return hashlib.sha256(f"{source}\0{doc_hash}:{start}:{end}".encode()).hexdigest()[:32]
 
 
 def make_passages(source: str, doc_hash: str, text: str, limit: int = MAX_PASSAGE_CHARS) -> list[Passage]:
     """Paragraphs, split at sentence boundaries when longer than `limit`."""
     return [
-        Passage(passage_id(doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)
+        Passage(passage_id(source, doc_hash, start, end), source, doc_hash, start, end, text[start:end], number)
         for number, (p_start, p_end) in enumerate(paragraph_spans(text), start=1)
         for start, end in group_sentences(text, p_start, p_end, limit)
     ]

@@ -19,6 +19,7 @@ from index.chroma import chroma_errors, reopen
 from index.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.chroma import unavailable as unavailable
 from index.chroma import write_lock as write_lock
+from index.doc_stats import StatsStore
 from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
@@ -64,6 +65,7 @@ class Store:
         self.model = {"embedding_model": embeddings.name, "embedding_dimension": embeddings.dimension}
         self.passage_collection = self.collection(f"{name}_passages", self.model, {"hnsw": HNSW})
         self.document_collection = self.collection(f"{name}_documents", {"kind": "documents"})
+        self.stats = StatsStore(self.collection(f"{name}_stats", {"kind": "stats"}), name, self.document)
         self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
@@ -122,6 +124,7 @@ class Store:
         self.client = client
         self.passage_collection = self.collection(f"{self.where}_passages", self.model)
         self.document_collection = self.collection(f"{self.where}_documents", {"kind": "documents"})
+        self.stats.collection = self.collection(f"{self.where}_stats", {"kind": "stats"})
         self.vectors = self.vector_store()
 
     def documents(self) -> list[DocumentInfo]:
@@ -151,8 +154,10 @@ class Store:
             self.write_passages(batch)
             if progress:
                 progress(len(batch))
+        self.stats.write(document)  # before the record, the commit point
         self.write_record(document, len(passages))
         self.delete_passages({"$and": [{"source": document.source}, {"doc_hash": {"$ne": document.sha256}}]})
+        self.stats.forget(document.source, keep=document.sha256)
         return AddResult(document.source, "replaced" if current else "added", len(passages))
 
     def write_passages(self, passages: list[Passage]) -> None:
@@ -194,6 +199,7 @@ class Store:
         WRITTEN_HERE[(self.where, source)] = None
         self.lexical = None
         self.delete_passages({"source": source})
+        self.stats.forget(source)
         return info
 
     def delete_passages(self, where: dict[str, Any]) -> None:

@@ -1,9 +1,10 @@
 """A Discord emulator on 127.0.0.1: enough of REST v10 and the gateway for the real discord.py client.
 
 It records every request the bot makes (with its JSON payload and arrival time), plays users who post
-messages, edit and delete them, run slash commands and click buttons, and injects faults: 429s with
-`retry_after` (with the `Via` header and the exact `Content-Type: application/json` discord.py needs to
-treat them as rate limits rather than a Cloudflare ban) and gateway disconnects the client must RESUME.
+messages, edit and delete them, run slash commands and click buttons, and is as strict as Discord: what
+Discord refuses it refuses with Discord's status and error body (tests/discord_rules.py), every route has
+a rate-limit bucket, and message events honour the intents the client identified with. It also injects
+faults: 429s, reset connections, slow answers, and gateway disconnects the client must RESUME.
 """
 
 from __future__ import annotations
@@ -13,37 +14,41 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from tests import discord_payloads as payloads
+from tests import discord_rules as rules
 from tests.discord_payloads import BOT_ID, CHANNEL_ID, TOKEN
+from tests.discord_reading import Reading, Request, carries_message, read_body
+from tests.discord_rules import Refused
 from tests.discord_users import Users
 
-__all__ = ["BOT_ID", "CHANNEL_ID", "TOKEN", "Emulator", "Request"]
+__all__ = ["BOT_ID", "CHANNEL_ID", "TOKEN", "Emulator", "Request", "carries_message", "read_body"]
 JSON = {"Content-Type": "application/json"}
 
 
 @dataclass
-class Request:
-    method: str
-    path: str
-    body: Any
-    at: float = field(default_factory=time.monotonic)
-    status: int = 0
-
-
-@dataclass
 class Fault:
+    """The next `remaining` matching requests get a 429 (`retry_after`), a reset connection or a delay."""
+
     method: str
     pattern: str
-    retry_after: float
+    kind: str  # "429", "drop" or "stall"
+    seconds: float = 0.0
     remaining: int = 1
 
+    def takes(self, kind: str, request: Request) -> bool:
+        hit = self.remaining > 0 and self.kind == kind and self.method == request.method
+        if hit and re.fullmatch(self.pattern, request.path):
+            self.remaining -= 1
+            return True
+        return False
 
-class Emulator(Users):
+
+class Emulator(Users, Reading):
     """Start with `await Emulator().start(port)`; point discord.py at `base_url` and `gateway_url`."""
 
     def __init__(self) -> None:
@@ -61,6 +66,10 @@ class Emulator(Users):
         self.thread_of: dict[str, str] = {}  # message id -> the thread opened from it
         self.tokens: dict[str, dict[str, Any]] = {}  # interaction token -> interaction
         self.posted: dict[int, float] = {}  # message or interaction id -> when it was dispatched
+        self.acknowledged: set[str] = set()  # interaction tokens with an initial response
+        self.ack_deadline = rules.ACK_DEADLINE
+        self.limits = rules.RateLimits()
+        self.intents = 0  # what the client asked for in IDENTIFY
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -87,7 +96,15 @@ class Emulator(Users):
 
     def rate_limit(self, method: str, pattern: str, retry_after: float, times: int = 1) -> None:
         """Answer the next `times` matching requests with a per-route 429."""
-        self.faults.append(Fault(method, pattern, retry_after, times))
+        self.faults.append(Fault(method, pattern, "429", retry_after, times))
+
+    def drop(self, method: str, pattern: str, times: int = 1) -> None:
+        """Reset the connection of the next `times` matching requests, answering nothing."""
+        self.faults.append(Fault(method, pattern, "drop", 0.0, times))
+
+    def stall(self, method: str, pattern: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` matching requests only after `seconds`."""
+        self.faults.append(Fault(method, pattern, "stall", seconds, times))
 
     # ---- REST ------------------------------------------------------------------------------------
 
@@ -95,24 +112,34 @@ class Emulator(Users):
         path = "/" + request.match_info["tail"]
         recorded = Request(request.method, path, await read_body(request))
         self.requests.append(recorded)
+        if any(fault.takes("drop", recorded) for fault in self.faults) and request.transport is not None:
+            request.transport.abort()  # the bot sees its connection reset, with no answer
+            return web.Response(status=204)
         response = await self.respond(recorded)
         recorded.status = response.status
         return response
 
     async def respond(self, request: Request) -> web.Response:
+        """The route's answer, or Discord's refusal (a 429 fault, an empty bucket, a broken rule)."""
         for fault in self.faults:
-            if fault.remaining and fault.method == request.method and re.fullmatch(fault.pattern, request.path):
-                fault.remaining -= 1
-                limited = {
-                    "message": "You are being rate limited.",
-                    "retry_after": fault.retry_after,
-                    "global": False,
-                }
-                return reply(limited, 429, {"Via": "1.1 google", "Retry-After": str(fault.retry_after)})
+            if fault.takes("stall", request):
+                await asyncio.sleep(fault.seconds)
+        try:
+            if (limited := next((f for f in self.faults if f.takes("429", request)), None)) is not None:
+                raise rules.limited(limited.seconds)
+            return await self.route(request)
+        except Refused as refused:
+            return reply(refused.body, refused.status, getattr(refused, "headers", None))
+
+    async def route(self, request: Request) -> web.Response:
         for method, pattern, handler in self.routes():
             if method == request.method and (match := re.fullmatch(pattern, request.path)):
-                return await handler(request.body, *match.groups())
-        return reply({"message": f"Unknown route {request.method} {request.path}", "code": 0}, 404)
+                major = match.group(1) if match.groups() else ""
+                limit = self.limits.take(method, request.path, pattern, major)
+                response: web.Response = await handler(request.body, *match.groups())
+                response.headers.update(limit)
+                return response
+        return reply({"message": "404: Not Found", "code": 0}, 404)
 
     def routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
@@ -128,7 +155,7 @@ class Emulator(Users):
             ("POST", r"/webhooks/\d+/([^/]+)", self.followup),
             ("PATCH", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.edit_followup),
             ("GET", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.edit_followup),
-            ("DELETE", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.empty),
+            ("DELETE", r"/webhooks/\d+/([^/]+)/messages/([^/]+)", self.delete_followup),
         ]
 
     async def me(self, body: Any) -> web.Response:
@@ -147,36 +174,65 @@ class Emulator(Users):
         return web.Response(status=204)
 
     async def create_message(self, body: Any, channel: str) -> web.Response:
+        rules.check_message(body, new=True)
         return reply(self.message(channel, body))
 
     async def edit_message(self, body: Any, channel: str, message: str) -> web.Response:
+        rules.check_message(body, new=False)
         return reply({**self.message(channel, body), "id": message, "edited_timestamp": payloads.now_iso()})
 
     async def create_thread(self, body: Any, channel: str, message: str) -> web.Response:
-        created = payloads.thread(next(self.ids), channel, body.get("name", ""))
+        rules.check_thread_name(body)
+        if message in self.thread_of:
+            raise Refused(*rules.THREAD_EXISTS)
+        created = payloads.thread(next(self.ids), channel, body["name"])
         self.channels[created["id"]] = created
         self.thread_of[message] = created["id"]
         await self.dispatch("THREAD_CREATE", {**created, "newly_created": True})
         return reply(created)
 
     async def callback(self, body: Any, interaction: str, token: str) -> web.Response:
+        """The initial response: once, within `ack_deadline` seconds of the interaction."""
+        found = self.tokens.get(token)
+        if found is None or found["id"] != interaction:
+            raise Refused(*rules.UNKNOWN_INTERACTION)
+        if token in self.acknowledged:
+            raise Refused(*rules.ALREADY_ACKNOWLEDGED)
+        if time.monotonic() - self.posted[int(interaction)] > self.ack_deadline:
+            raise Refused(*rules.UNKNOWN_INTERACTION)
+        if body["type"] in (4, 7):  # a message, new or the one the button is under
+            rules.check_message(body.get("data"), new=body["type"] == 4)
+        self.acknowledged.add(token)
         flags = (body.get("data") or {}).get("flags", 0)
         loading, ephemeral = body["type"] == 5, bool(flags & 64)
-        kind = self.tokens[token]["type"]
         answer = {
             "id": interaction,
-            "type": kind,
+            "type": found["type"],
             "response_message_loading": loading,
             "response_message_ephemeral": ephemeral,
         }
         return reply({"interaction": answer})
 
+    def webhook(self, token: str) -> dict[str, Any]:
+        """The interaction behind a follow-up token; its webhook exists only once it is acknowledged."""
+        if token not in self.acknowledged:
+            raise Refused(*rules.UNKNOWN_WEBHOOK)
+        return self.tokens[token]
+
     async def followup(self, body: Any, token: str) -> web.Response:
-        return reply(self.message(self.tokens[token]["channel_id"], body))
+        interaction = self.webhook(token)
+        rules.check_message(body, new=True)
+        return reply(self.message(interaction["channel_id"], body))
 
     async def edit_followup(self, body: Any, token: str, message: str) -> web.Response:
-        found = self.message(self.tokens[token]["channel_id"], body or {})
-        return reply({**found, "id": str(self.tokens[token]["id"]) if message == "@original" else message})
+        interaction = self.webhook(token)
+        rules.check_message(body, new=False)
+        found = self.message(interaction["channel_id"], body or {})
+        return reply({**found, "id": str(interaction["id"]) if message == "@original" else message})
+
+    async def delete_followup(self, body: Any, token: str, message: str) -> web.Response:
+        self.webhook(token)
+        return web.Response(status=204)
 
     async def attachment(self, request: web.Request) -> web.Response:
         return web.Response(body=self.files[request.match_info["name"]])
@@ -196,13 +252,14 @@ class Emulator(Users):
         return socket
 
     async def on_frame(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame["op"], frame.get("d")
+        op, data = frame["op"], frame.get("d") or {}  # a heartbeat carries a number or null, not used
         if op == 1:
             await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
         elif op == 2 and self.close_code is not None:
             await socket.close(code=self.close_code)
         elif op == 2:
             self.identifies += 1
+            self.intents = int(data["intents"])
             self.session_id, self.events = f"session-{next(self.ids)}", []
             await self.dispatch("READY", payloads.ready(self.session_id, self.gateway_url))
             await self.dispatch("GUILD_CREATE", payloads.guild())
@@ -216,7 +273,7 @@ class Emulator(Users):
 
     async def dispatch(self, name: str, data: dict[str, Any]) -> None:
         """Send an event; while the socket is down it waits in the session's log for a RESUME."""
-        event = {"op": 0, "t": name, "s": len(self.events) + 1, "d": data}
+        event = {"op": 0, "t": name, "s": len(self.events) + 1, "d": payloads.as_received(name, data, self.intents)}
         self.events.append(event)
         if self.socket is not None and not self.socket.closed:
             await self.socket.send_str(json.dumps(event))
@@ -225,60 +282,6 @@ class Emulator(Users):
         """Close the gateway socket the way Discord does when it wants the client to RESUME."""
         assert self.socket is not None
         await self.socket.close(code=code)
-
-    # ---- reading what the bot sent ---------------------------------------------------------------
-
-    def sent(self, method: str = "", pattern: str = ".*") -> list[Request]:
-        return [r for r in self.requests if (not method or r.method == method) and re.fullmatch(pattern, r.path)]
-
-    def answers(self) -> list[Request]:
-        """Messages the bot posted: channel messages and interaction follow-ups."""
-        return self.sent("POST", r"/channels/\d+/messages|/webhooks/\d+/[^/]+")
-
-    def replies_to(self, interaction: dict[str, Any]) -> list[Request]:
-        return self.sent("POST", rf"/webhooks/\d+/{interaction['token']}")
-
-    def posted_in(self, channel: int | str) -> list[Request]:
-        """What the bot posted in one channel or thread."""
-        return self.sent("POST", rf"/channels/{channel}/messages")
-
-    def answers_in(self, channel: int | str) -> list[Request]:
-        """The bot's answers in a channel: the messages that carry vote buttons."""
-        return [r for r in self.posted_in(channel) if r.status == 200 and r.body.get("components")]
-
-    async def wait_until(self, check: Callable[[], Any], timeout: float = 60.0) -> None:
-        """Poll until check() is true (it may look at the bot as well as at the requests)."""
-        async with asyncio.timeout(timeout):
-            while not check():
-                await asyncio.sleep(0.01)
-
-    def assert_no_pings(self) -> None:
-        """Every message payload the bot sent says `allowed_mentions: {"parse": []}`."""
-        shown = [r for r in self.requests if carries_message(r)]
-        assert shown
-        for request in shown:
-            message = request.body["data"] if "/callback" in request.path else request.body
-            assert message.get("allowed_mentions") == {"parse": []}, (request.path, request.body)
-
-
-def carries_message(request: Request) -> bool:
-    """A request whose payload is a message Discord would show, and parse mentions in."""
-    body = request.body
-    if not isinstance(body, dict):
-        return False
-    if "/callback" in request.path:
-        return body.get("type") in (4, 7)
-    return request.method in {"POST", "PATCH"} and ("content" in body or "embeds" in body)
-
-
-async def read_body(request: web.Request) -> Any:
-    if not request.can_read_body:
-        return None
-    if request.content_type == "multipart/form-data":
-        form = await request.post()
-        return json.loads(str(form.get("payload_json", "null")))
-    text = await request.text()
-    return json.loads(text) if text else None
 
 
 def ok(data: Any) -> Any:

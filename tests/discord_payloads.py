@@ -11,6 +11,7 @@ TOKEN = "emulated.bot-token.SECRET42"
 BOT_ID, APP_ID, GUILD_ID, CHANNEL_ID, OWNER_ID = 1000, 1001, 2000, 3000, 4000
 NOT_ADMIN, ADMIN = str(1024 | 2048), str(1024 | 2048 | 32)  # view + send; and manage server
 DISCORD_EPOCH = 1420070400000
+MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
 
 
 def snowflakes() -> Iterator[int]:
@@ -51,6 +52,20 @@ def message(id_: int, channel: int | str, body: dict[str, Any], author: dict[str
         "embeds": body.get("embeds") or [], "pinned": False, "type": 0, "flags": body.get("flags", 0),
         "components": body.get("components") or [],
     }  # fmt: skip
+
+
+def as_received(event: str, data: dict[str, Any], intents: int) -> dict[str, Any]:
+    """The event as a client with these intents receives it.
+
+    Without the privileged MESSAGE_CONTENT intent, a guild message from someone else that does not
+    mention the bot arrives with empty content, embeds, attachments and components; DMs keep them.
+    """
+    if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or intents & MESSAGE_CONTENT or "guild_id" not in data:
+        return data
+    mentioned = any(u["id"] == str(BOT_ID) for u in data.get("mentions") or [])
+    if mentioned or data.get("author", {}).get("id") == str(BOT_ID):
+        return data
+    return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
 
 
 def application() -> dict[str, Any]:

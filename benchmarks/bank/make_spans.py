@@ -51,13 +51,15 @@ def write_stored() -> None:
             stored_path(path.name).write_bytes(load_file(path).text.encode("utf-8"))
 
 
-def span_of(text: str, evidence: str, qid: str) -> list[int]:
-    """The offsets of `evidence`, which must occur exactly once."""
-    count = text.count(evidence)
-    if count != 1:
+def span_of(text: str, evidence: str, qid: str, after: str = "") -> list[int]:
+    """The offsets of `evidence`, which must occur exactly once; or, when a document repeats the sentence in
+    several sections, its first occurrence after `after` (the section's unique opening words)."""
+    begin = span_of(text, after, qid)[1] if after else 0
+    count = text.count(evidence, begin)
+    if count != 1 and not (after and count):
         msg = f"{qid}: evidence found {count} times, not once: {evidence!r}"
         raise BankError(msg)
-    start = text.index(evidence)
+    start = text.index(evidence, begin)
     return [start, start + len(evidence)]
 
 
@@ -82,7 +84,7 @@ def with_spans(rows: list[dict]) -> list[dict]:
         try:
             check_shape(row)
             text = texts.setdefault(row["doc"], stored_text(row["doc"]))
-            row["spans"] = [span_of(text, evidence, row["id"]) for evidence in row["evidence"]]
+            row["spans"] = [span_of(text, evidence, row["id"], row.get("after", "")) for evidence in row["evidence"]]
         except BankError as error:
             problems.append(str(error))
     if problems:

@@ -1,0 +1,60 @@
+"""Paragraphs are paragraphs: hard-wrapped HTML and PDF lines joined, permalinks and front matter not titles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.documents import load_file
+from index.passages import make_passages
+
+from .conftest import pdf_bytes
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_a_hard_wrapped_sphinx_page_gives_whole_paragraphs() -> None:
+    document = load_file(DATA / "sphinx_argparse.html")
+    assert document.title == "argparse — Parser for command-line options"
+    assert "¶" not in document.text
+    paragraphs = document.text.split("\n\n")
+    assert "Core Functionality" in paragraphs  # a heading is a paragraph of its own, without its permalink
+    first = next(p for p in paragraphs if p.startswith("The argparse module"))
+    assert first.endswith("also automatically generates help and usage messages.")
+    assert "\n" not in first and "  " not in first
+    # a code block stays one block, its lines and indentation kept
+    assert "parser = argparse.ArgumentParser(\n    prog='ProgramName',\n" in paragraphs[4]
+    assert "- positional arguments are matched by their position on the command line;\n- options" in document.text
+    passages = make_passages(document.source, document.sha256, document.text)
+    assert first in [p.text for p in passages]
+    assert len(passages) <= 10
+
+
+def test_a_pdf_page_gives_whole_paragraphs(tmp_path: Path) -> None:
+    page = [
+        "Engines for the new drones are made in a plant near Istanbul, which",
+        "opened last year and now runs all week with three shifts of workers.",
+        "Exports rose sharply.",
+        "The company also plans a test field for the ground stations and their",
+        "software, with a second assembly line that builds the command-",
+        "line tools.",
+        "- one item",
+        "- another item",
+    ]
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_bytes(["\n".join(page), "Second page."]))
+    document = load_file(path)
+    assert document.text.startswith(
+        "Engines for the new drones are made in a plant near Istanbul, which opened last year and now runs all"
+        " week with three shifts of workers. Exports rose sharply.\n\nThe company also plans"
+    )
+    assert "builds the command-line tools.\n- one item\n- another item\n\nSecond page." in document.text
+    assert document.text[document.pages[1] :] == "Second page."
+
+
+def test_markdown_front_matter_is_not_the_title(tmp_path: Path) -> None:
+    document = load_file(DATA / "front_matter.md")
+    assert document.title == "Field notes: drones"
+    assert document.text == (DATA / "front_matter.md").read_text(encoding="utf-8")  # kept byte for byte
+    untitled = tmp_path / "untitled.md"
+    untitled.write_text("---\ndate: 2024-01-01\n---\n\n# Heading one\n\nText.\n", encoding="utf-8")
+    assert load_file(untitled).title == "Heading one"
