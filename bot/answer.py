@@ -190,7 +190,7 @@ class ExtractiveAnswerer:
         if not ranked:
             return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0)
         close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
-        rows = [self.features(question, ranked, n, words, weight, who, retrieval) for n in range(1 + close)]
+        rows = [self.features(question, ranked, n, weight, who, retrieval) for n in range(1 + close)]
         probabilities = self.model.probabilities(np.stack(rows)).tolist()
         return Decision(question, who, ranked, rows[0], probabilities[0], probabilities[1] if close else 0.0)
 
@@ -213,33 +213,13 @@ class ExtractiveAnswerer:
         return words, weight
 
     def features(
-        self,
-        question: str,
-        ranked: list[Candidate],
-        n: int,
-        words: dict[str, str],
-        weight: Weights,
-        who: str | None,
-        retrieval: Retrieval,
+        self, question: str, ranked: list[Candidate], n: int, weight: Weights, who: str | None, retrieval: Retrieval
     ) -> np.ndarray:
-        """The confidence model's features of the n-th ranked sentence, against the others."""
-        candidate, others = ranked[n], ranked[:n] + ranked[n + 1 :]
-        exact, missing = features.term_shares(weight[candidate.passage.doc_hash], set(terms(candidate.text)))
-        measured = features.Measured(
-            text=candidate.text,
-            context=candidate.context,
-            dense=candidate.dense,
-            coverage=candidate.coverage,
-            exact=exact,
-            missing=missing,
-            speaker=self.quotes_person(candidate, who) if who else None,
-            retrieval=next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0),
-        )
-        margins = (
-            candidate.score - max((c.score for c in others), default=0.0),
-            candidate.dense - max((c.dense for c in others), default=0.0),
-        )
-        return features.row(question, measured, margins, len(words))
+        """The confidence model's features of the n-th ranked sentence."""
+        candidate = ranked[n]
+        quoted = self.quotes_person(candidate, who) if who else None
+        fused = next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0)
+        return features.row(question, ranked, n, weight[candidate.passage.doc_hash], quoted, fused)
 
     def quotes_person(self, candidate: Candidate, who: str) -> bool:
         """Whether the sentence quotes the person asked about."""

@@ -9,7 +9,8 @@ columns of `row`, in order; the weights file repeats them, so weights made for o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -37,18 +38,19 @@ NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 FIRST_WORD = re.compile(r"^\W*\w+")
 
 
-@dataclass(frozen=True)
-class Measured:
-    """One sentence's measurements against the question, before the model weighs them."""
+class Sentence(Protocol):
+    """A ranked candidate sentence, as the answerer scored it."""
 
-    text: str
-    context: str  # the sentence before
-    dense: float
-    coverage: float
-    exact: float
-    missing: float
-    speaker: bool | None  # whether it quotes the asked speaker; None: no speaker is asked about
-    retrieval: float
+    @property
+    def text(self) -> str: ...
+    @property
+    def context(self) -> str: ...  # the sentence before
+    @property
+    def dense(self) -> float: ...
+    @property
+    def coverage(self) -> float: ...
+    @property
+    def score(self) -> float: ...
 
 
 def asked_terms(pattern: re.Pattern[str], question: str) -> set[str]:
@@ -71,23 +73,29 @@ def term_shares(weight: dict[str, float], own: set[str]) -> tuple[float, float]:
     return exact / total, missing / total
 
 
-def row(question: str, best: Measured, margins: tuple[float, float], words: int) -> np.ndarray:
-    """The FEATURES of the best-ranked sentence; `margins`: its leads in score and in similarity over the others."""
+def row(
+    question: str, ranked: Sequence[Sentence], n: int, weight: dict[str, float], quoted: bool | None, retrieval: float
+) -> np.ndarray:
+    """The FEATURES of the n-th ranked sentence (the first, or the runner-up), against the others; `weight`
+    weighs the question's terms, `quoted` says whether it quotes the asked speaker (None: none is asked)."""
+    best, others = ranked[n], [*ranked[:n], *ranked[n + 1 :]]
     kind = answer_type(question)
     found = set(terms(f"{best.context} {best.text}")) | set(NUMBER.findall(f"{best.context} {best.text}"))
+    exact, missing = term_shares(weight, set(terms(best.text)))
     values = [
         best.dense,
         best.coverage,
-        best.exact,
-        best.missing,
+        exact,
+        missing,
         float(kind is not None),
         float(kind is not None and HOLDS[kind](best.text)),
         share(asked_terms(NAME, question), found),
         share(asked_terms(NUMBER, question), found),
-        float(best.speaker is not None),
-        float(bool(best.speaker)),
-        *margins,
-        float(words),
-        best.retrieval,
+        float(quoted is not None),
+        float(bool(quoted)),
+        best.score - max((other.score for other in others), default=0.0),
+        best.dense - max((other.dense for other in others), default=0.0),
+        float(len(weight)),
+        retrieval,
     ]
     return np.asarray(values, dtype=np.float64)
