@@ -6,10 +6,11 @@ question), labelled 1 when that sentence holds a gold span (for the bank, also w
 span whose evidence runs into the next sentence), 0 when it does not or the question is unanswerable.
 
 Tune: all SQuAD 2.0 training questions (../shared/bench/squad2/train, each article searched alone) and
-benchmarks/bank/tune.jsonl (every bank document in one index, so the others are distractors); unanswerable
-questions are weighed so that they count as much as answerable ones. Validation: the SQuAD Normans article
-(../shared/bench/squad2/dev) and benchmarks/bank/validation.jsonl; the threshold maximises their mean decision
-accuracy. Writes bot/confidence.json. Indexes and features are cached under /tmp/citebot-conf.
+benchmarks/bank/tune.jsonl (every bank document in one index, so the others are distractors). In each,
+unanswerable questions weigh as much, in all, as answerable ones, and the bank weighs as much as SQuAD.
+Validation: the SQuAD Normans article (../shared/bench/squad2/dev) and benchmarks/bank/validation.jsonl;
+the threshold maximises their mean decision accuracy. Writes bot/confidence.json. Indexes and features are
+cached under /tmp/citebot-conf.
 """
 
 from __future__ import annotations
@@ -135,10 +136,16 @@ def choose_threshold(model: Model, sets: list[Examples]) -> float:
     return float(max(grid, key=lambda t: (np.mean([figures(s, model, t)["accuracy"] for s in sets]), -abs(t - 0.5))))
 
 
-def balanced(answerable: np.ndarray) -> np.ndarray:
-    """Sample weights that make unanswerable questions weigh as much, in all, as answerable ones."""
-    share = answerable.mean()
-    return np.where(answerable, 0.5 / share, 0.5 / (1 - share))
+def balanced(sets: list[Examples]) -> np.ndarray:
+    """Sample weights that make each set weigh as much as the largest, and within each, unanswerable
+    questions weigh as much, in all, as answerable ones (SQuAD train has few; Normans is half unanswerable)."""
+    largest = max(len(answerable) for _, _, answerable in sets)
+    return np.concatenate(
+        [
+            np.where(answerable, 0.5 / answerable.mean(), 0.5 / (1 - answerable.mean())) * largest / len(answerable)
+            for _, _, answerable in sets
+        ]
+    )
 
 
 def main() -> None:
@@ -171,7 +178,7 @@ def main() -> None:
         "bank validation": cached("validation-bank", bank_questions("validation.jsonl"), bank_example),
     }
     rows, labels, answerable = (np.concatenate(parts) for parts in zip(*tune.values(), strict=True))
-    model = fit(rows, labels, balanced(answerable))
+    model = fit(rows, labels, balanced(list(tune.values())))
     threshold = choose_threshold(model, list(validation.values()))
     final = Model(model.mean, model.scale, model.coef, model.bias, threshold)
     WEIGHTS.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")

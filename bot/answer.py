@@ -181,12 +181,13 @@ class ExtractiveAnswerer:
         return replace(retrieval, query_vector=self.embeddings.embed_query(part))
 
     def decide(self, question: str, retrieval: Retrieval, candidates: list[Candidate], who: str | None) -> Decision:
-        """Rank by similarity and coverage (only sentences with the asked number, sum or date; the asked
-        speaker's quotations first), then let the model judge the first."""
+        """Rank by similarity and coverage (only sentences with the asked number, sum or date; only the asked
+        speaker's quotations, when they have some), then let the model judge the first."""
         words, weight = self.question_terms(question, who, candidates)
         kind = expected_kind(question)
         scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
-        ranked = sorted(scored, key=lambda c: (who is not None and not self.quotes_person(c, who), -c.score))
+        quoted = [c for c in scored if who and self.quotes_person(c, who)]
+        ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
         if not ranked:
             return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0)
         close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
