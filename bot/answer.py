@@ -14,7 +14,7 @@ from bot.citations import Citation, Quote, attributed_quotes, name_in, same_pers
 from bot.confidence import shipped
 from bot.question import content_words, expected_kind, indirect, parts, weights
 from bot.retrieve import Retrieval
-from bot.speakers import asked_speaker, topic
+from bot.speakers import asked_phrase, asked_speaker, topic
 from index.lexical import terms
 from index.passages import Passage, sentence_spans
 
@@ -202,15 +202,19 @@ class ExtractiveAnswerer:
     def question_terms(
         self, question: str, who: str | None, candidates: list[Candidate]
     ) -> tuple[dict[str, str], Weights]:
-        """The question's content terms (stem -> word; not the asked speaker's name), weighted per document."""
-        asked_terms = set(terms(who)) if who else set()
-        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
-        documents = {c.passage.doc_hash: c.passage for c in candidates}
-        weight = {
-            key: weights(list(words), stats.sentences, stats.containing)
-            for key, passage in documents.items()
-            for stats in [self.stats_of(passage)]
+        """The question's content terms (stem -> word), weighted per document. The words naming the asked speaker
+        are not terms; a name typed in lowercase ("russia") gets its capital back, so it is not matched by
+        meaning ("ukraine" is close to it, yet another country)."""
+        asked_terms = set(terms(who)) | set(terms(asked_phrase(question) or "")) if who else set()
+        stats = {c.passage.doc_hash: self.stats_of(c.passage) for c in candidates}
+        names = {name for found in stats.values() for name in found.names}
+        words = {
+            stem: word.capitalize() if word.capitalize() in names else word
+            for word in content_words(question)
+            for stem in terms(word)
+            if stem not in asked_terms
         }
+        weight = {key: weights(list(words), found.sentences, found.containing) for key, found in stats.items()}
         return words, weight
 
     def features(

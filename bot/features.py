@@ -76,9 +76,9 @@ def term_shares(weight: dict[str, float], own: set[str]) -> tuple[float, float]:
 def row(
     question: str, ranked: Sequence[Sentence], n: int, weight: dict[str, float], quoted: bool | None, retrieval: float
 ) -> np.ndarray:
-    """The FEATURES of the n-th ranked sentence (the first, or the runner-up), against the others; `weight`
-    weighs the question's terms, `quoted` says whether it quotes the asked speaker (None: none is asked)."""
-    best, others = ranked[n], [*ranked[:n], *ranked[n + 1 :]]
+    """The FEATURES of the n-th ranked sentence (the first, or the runner-up), against those ranked below it;
+    `weight` weighs the question's terms, `quoted` says whether it quotes the asked speaker (None: none asked)."""
+    best, others = ranked[n], ranked[n + 1 :]
     kind = answer_type(question)
     found = set(terms(f"{best.context} {best.text}")) | set(NUMBER.findall(f"{best.context} {best.text}"))
     exact, missing = term_shares(weight, set(terms(best.text)))
