@@ -29,13 +29,18 @@ def test_a_sample_weight_counts_like_repeating_the_row() -> None:
     assert np.allclose(doubled.probabilities(rows), weighted.probabilities(rows), atol=0.02)
 
 
-def test_the_features_compare_the_sentence_with_its_runner_up() -> None:
+def test_the_features_compare_a_sentence_with_those_ranked_below_it() -> None:
     question = "How many ships sailed to England in 1066?"
-    ranked = [Ranked("In 1066, 700 ships sailed to England.", dense=0.7, coverage=0.9), Ranked("Other.", dense=0.8)]
+    ranked = [
+        Ranked("In 1066, 700 ships sailed to England.", dense=0.7, coverage=0.9),
+        Ranked("Ships sailed.", dense=0.8, coverage=0.6),
+        Ranked("Other.", dense=0.1, coverage=0.0),
+    ]
     weight = {"ship": 2.0, "sail": 1.0, "england": 3.0}
     first = dict(zip(FEATURES, row(question, ranked, 0, weight, None, 0.3), strict=True))
     second = dict(zip(FEATURES, row(question, ranked, 1, weight, None, 0.3), strict=True))
-    assert first["margin"] > 0 > second["margin"]
+    assert first["margin"] == ranked[0].score - ranked[1].score
+    assert second["margin"] == ranked[1].score - ranked[2].score  # the runner-up is not weighed against the first
     assert first["dense_margin"] < 0  # the runner-up is more similar, yet covers less
     assert first["numbers"] == 1.0 and second["numbers"] == 0.0
     assert first["names"] == 1.0 and first["type_asked"] == first["type_held"] == 1.0
