@@ -99,6 +99,9 @@ class Candidate:
 SYNONYM = 0.65
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
+# a quotation covering this much of the topic is cited even when the model is unsure: few tune questions ask
+# what someone said, so the model has not learnt how such a quotation looks (the topic is often in the lead-in)
+SPEAKER_TOPIC = 0.3
 SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
 CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
 LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
@@ -236,14 +239,15 @@ class ExtractiveAnswerer:
 
     def answer_speaker(self, decision: Decision, scope: str, quotes_only: bool) -> Answer:
         """Quote what the documents attribute to the person asked about, naming them: the best-ranked of their
-        quotations when the question names a topic (if the model is confident of it), else their first one."""
+        quotations when the question names a topic (if the model is confident of it, or it covers the topic),
+        else their first one."""
         question, who = decision.question, decision.who or ""
         quoted = [(c, quote) for c in decision.ranked for quote in self.quotes(c) if self.is_person(quote, who)]
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
         if not topic(question, who):
             candidate, quote = min(quoted, key=lambda pair: pair[1].start)
-        elif decision.confidence >= self.threshold:
+        elif decision.confidence >= self.threshold or quoted[0][0].coverage >= SPEAKER_TOPIC:
             candidate, quote = quoted[0]
         else:
             return abstention(question, scope, f"report {who} saying that")
