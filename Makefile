@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= What did Bayraktar say about Russia?
 
-.PHONY: setup demo test test-fast lint fix bench clean
+.PHONY: setup demo test test-fast lint fix bench train clean
 
 $(BIN)/citebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ fix: $(VENV)/.test-extra
 
 bench: $(VENV)/.bench-extra
 	$(BIN)/python benchmarks/run_all.py
+
+# the confidence model's weights, bot/confidence.json, from the tune questions (reads ../shared)
+train: setup
+	$(BIN)/python benchmarks/train_confidence.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -46,6 +46,7 @@ class Settings:
     discord_max_documents: int = 100  # per server (Discord guild), its knowledge base's documents
     discord_max_bytes: int = 50_000_000  # per server: the text of its documents, and of any one upload
     discord_ingest_cooldown: float = 30.0  # seconds between two /ingest in one server
+    min_confidence: float | None = None  # the extractive answerer's abstention threshold; None: the trained one
 
     @property
     def llm_configured(self) -> bool:

@@ -235,7 +235,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     )
 
     def answering(store: Store) -> tuple[Retriever, Answerer]:
-        extractive = ExtractiveAnswerer(store, embeddings)
+        extractive = ExtractiveAnswerer(store, embeddings, settings.min_confidence)
         if chosen == "llm":
             from bot.llm.answerer import llm_answerer
 

@@ -37,6 +37,8 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\
 def one_line(label: str) -> str:
     """A label (a title, a source) on one line, without invisible or direction-changing characters."""
     return " ".join(INVISIBLE.sub("", label).split())
+
+
 # without handlers of their own, trafilatura's and pypdf's parse warnings reach the terminal through
 # logging's last-resort handler; the DocumentError citebot raises says what matters
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())

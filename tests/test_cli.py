@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 from bot.cli.app import cli
 from index.embeddings import LocalEmbeddings
 
-JSON_KEYS = ["question", "answer", "abstained", "citations", "latency_ms", "answerer"]
+JSON_KEYS = ["question", "answer", "abstained", "citations", "latency_ms", "answerer", "confidence"]
 CITATION_KEYS = ["n", "source", "title", "start", "end", "text"]
 
 

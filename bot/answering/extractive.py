@@ -1,4 +1,8 @@
-"""The extractive answerer (the default, no LLM): `ExtractiveAnswerer` and the `Candidate` sentences it scores."""
+"""The extractive answerer: picks the sentences that answer the question and cites them, or abstains.
+
+Sentences are ranked by similarity and weighted term coverage; a small trained model (bot.answering.confidence)
+then judges whether the first one answers, and abstains below its threshold.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.answering import features
 from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
-from bot.answering.question import content_words, expected_kind, weights
+from bot.answering.confidence import shipped
+from bot.answering.question import content_words, expected_kind, parts, weights
+from bot.answering.speakers import asked_phrase, asked_speaker, topic
 from bot.retrieve import Retrieval
 from index.passages import Passage, sentence_spans
 from index.storage.lexical import matches, terms
@@ -20,13 +27,6 @@ if TYPE_CHECKING:
     from index.embeddings import NamedEmbeddings
     from index.storage.doc_stats import DocumentStats
     from index.storage.store import Store
-
-PRONOUNS = frozenset({"I"})  # capitalised, yet "How do I add ..." names the asker, not a speaker to quote
-ASKED_SPEAKER = re.compile(
-    r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
-    r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -51,29 +51,30 @@ class Candidate:
         return self.dense + COVERAGE_WEIGHT * self.coverage
 
 
-MIN_COVERAGE, MIN_DENSE, SYNONYM = 0.6, 0.2, 0.65
-PARAPHRASE_DENSE, PARAPHRASE_COVERAGE = 0.64, 0.35
+SYNONYM = 0.65
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
-SECOND_CITATION = 0.75  # a runner-up this close to the best sentence is cited too
+# a quotation covering this much of the topic is cited even when the model is unsure: few tune questions ask
+# what someone said, so the model has not learnt how such a quotation looks (the topic is often in the lead-in)
+SPEAKER_TOPIC = 0.3
+SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
 CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
 LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
 
-
-def supported(candidate: Candidate) -> bool:
-    """Whether a sentence covers the question well enough to be cited, rather than abstaining: most of its
-    weighted terms, or a close paraphrase (high similarity) that still shares some of them."""
-    if candidate.coverage >= MIN_COVERAGE:
-        return candidate.dense >= MIN_DENSE
-    return candidate.dense >= PARAPHRASE_DENSE and candidate.coverage >= PARAPHRASE_COVERAGE
+Weights = dict[str, dict[str, float]]  # document version -> question term -> its weight there
 
 
-def asked_speaker(question: str) -> str | None:
-    """The person in "what did X say/tell ...", when X is named (not "the company" or "they")."""
-    asked = ASKED_SPEAKER.search(question)
-    who = asked.group("who") if asked else ""
-    named = [word for word in who.split() if word not in PRONOUNS]
-    return who if any(word[:1].isupper() for word in named) else None
+@dataclass(frozen=True)
+class Decision:
+    """One question (or one part of a two-part question): its sentences best first, and whether the first
+    answers: the confidence model's features of it and its probability."""
+
+    question: str
+    who: str | None  # the person a "what did X say" question asks about
+    ranked: list[Candidate]
+    row: np.ndarray
+    confidence: float
+    second: float = 0.0  # the model's probability for the runner-up, when its score is close to the first's
 
 
 class ExtractiveAnswerer:
@@ -81,9 +82,11 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, store: Store, embeddings: NamedEmbeddings) -> None:
+    def __init__(self, store: Store, embeddings: NamedEmbeddings, min_confidence: float | None = None) -> None:
         self.store = store
         self.embeddings = embeddings
+        self.model = shipped()
+        self.threshold = self.model.threshold if min_confidence is None else min_confidence
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
         self.document_stats: dict[tuple[str, str], DocumentStats] = {}  # (source, version) -> its statistics
 
@@ -101,37 +104,102 @@ class ExtractiveAnswerer:
         quotes_only: bool = False,
         on_token: TokenSink | None = None,
     ) -> Answer:
-        who = asked_speaker(question)
-        candidates = self.score(question, retrieval, who)
-        if who:
-            return self.answer_speaker(question, candidates, who, scope, quotes_only)
-        kind = expected_kind(question)
-        ranked = sorted((c for c in candidates if kind is None or kind(c.text)), key=lambda c: -c.score)
-        if not ranked or not supported(ranked[0]):
-            return abstention(question, scope)
-        chosen = [
-            ranked[0],
-            *(c for c in ranked[1:2] if supported(c) and c.score >= SECOND_CITATION * ranked[0].score),
-        ]
-        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(chosen, start=1))
-        if quotes_only:
-            return Answer(question, " ".join(c.text for c in citations), False, citations)
-        return Answer(question, " ".join(f"{c.text} [{c.n}]" for c in citations), False, citations)
+        decisions = self.decisions(question, retrieval)
+        first = decisions[0]
+        if len(decisions) == 1 and first.who:
+            return replace(self.answer_speaker(first, scope, quotes_only), confidence=first.confidence)
+        confident = [d for d in decisions if d.ranked and d.confidence >= self.threshold]
+        if not confident:
+            return replace(abstention(question, scope), confidence=max(d.confidence for d in decisions))
+        chosen = [d.ranked[0] for d in confident]
+        if len(decisions) == 1:
+            chosen += self.runner_up(first)
+        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(dict.fromkeys(chosen), start=1))
+        text = " ".join(c.text if quotes_only else f"{c.text} [{c.n}]" for c in citations)
+        return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
-    def answer_speaker(
-        self, question: str, candidates: list[Candidate], who: str, scope: str, quotes_only: bool
-    ) -> Answer:
-        """Quote what the documents attribute to the person asked about, naming them."""
-        quoted = [
-            (candidate, quote)
-            for candidate in candidates
-            for quote in self.quotes(candidate)
-            if quote.speaker and same_person(who, quote.speaker)
+    def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
+        """One decision per part of the question (most questions have one), each on the same passages."""
+        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+        windows = list(dict.fromkeys(c.window for c in candidates))
+        return [
+            self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
+            for part in parts(question)
         ]
+
+    def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
+        """The retrieval with the part's own query vector, so each part is compared with what it asks."""
+        if part == question:
+            return retrieval
+        return replace(retrieval, query_vector=self.embeddings.embed_query(part))
+
+    def decide(self, question: str, retrieval: Retrieval, candidates: list[Candidate], who: str | None) -> Decision:
+        """Rank by similarity and coverage (only sentences with the asked number, sum or date; only the asked
+        speaker's quotations, when they have some), then let the model judge the first."""
+        words, weight = self.question_terms(question, who, candidates)
+        kind = expected_kind(question)
+        scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
+        quoted = [c for c in scored if who and self.quotes_person(c, who)]
+        ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
+        if not ranked:
+            return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0)
+        close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
+        rows = [self.features(question, ranked, n, weight, who, retrieval) for n in range(1 + close)]
+        probabilities = self.model.probabilities(np.stack(rows)).tolist()
+        return Decision(question, who, ranked, rows[0], probabilities[0], probabilities[1] if close else 0.0)
+
+    def runner_up(self, decision: Decision) -> list[Candidate]:
+        """The second sentence too, when its score is close to the first's and the model is confident of it."""
+        return decision.ranked[1:2] if decision.second >= self.threshold else []
+
+    def question_terms(
+        self, question: str, who: str | None, candidates: list[Candidate]
+    ) -> tuple[dict[str, str], Weights]:
+        """The question's content terms (stem -> word), weighted per document. The words naming the asked speaker
+        are not terms; a name typed in lowercase ("russia") gets its capital back, so it is not matched by
+        meaning ("ukraine" is close to it, yet another country)."""
+        asked_terms = set(terms(who)) | set(terms(asked_phrase(question) or "")) if who else set()
+        stats = {c.passage.doc_hash: self.stats_of(c.passage) for c in candidates}
+        names = {name for found in stats.values() for name in found.names}
+        words = {
+            stem: word.capitalize() if word.capitalize() in names else word
+            for word in content_words(question)
+            for stem in terms(word)
+            if stem not in asked_terms
+        }
+        weight = {key: weights(list(words), found.sentences, found.containing) for key, found in stats.items()}
+        return words, weight
+
+    def features(
+        self, question: str, ranked: list[Candidate], n: int, weight: Weights, who: str | None, retrieval: Retrieval
+    ) -> np.ndarray:
+        """The confidence model's features of the n-th ranked sentence."""
+        candidate = ranked[n]
+        quoted = self.quotes_person(candidate, who) if who else None
+        fused = next((hit.score for hit in retrieval.hits if hit.passage.id == candidate.passage.id), 0.0)
+        return features.row(question, ranked, n, weight[candidate.passage.doc_hash], quoted, fused)
+
+    def quotes_person(self, candidate: Candidate, who: str) -> bool:
+        """Whether the sentence quotes the person asked about."""
+        return any(self.is_person(quote, who) for quote in self.quotes(candidate))
+
+    @staticmethod
+    def is_person(quote: Quote, who: str) -> bool:
+        return bool(quote.speaker) and same_person(who, quote.speaker or "")
+
+    def answer_speaker(self, decision: Decision, scope: str, quotes_only: bool) -> Answer:
+        """Quote what the documents attribute to the person asked about, naming them: the best-ranked of their
+        quotations when the question names a topic (if the model is confident of it, or it covers the topic),
+        else their first one."""
+        question, who = decision.question, decision.who or ""
+        quoted = [(c, quote) for c in decision.ranked for quote in self.quotes(c) if self.is_person(quote, who)]
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
-        candidate, quote = max(quoted, key=lambda pair: pair[0].score)
-        if candidate.coverage < MIN_COVERAGE / 2:
+        if not topic(question, who):
+            candidate, quote = min(quoted, key=lambda pair: pair[1].start)
+        elif decision.confidence >= self.threshold or quoted[0][0].coverage >= SPEAKER_TOPIC:
+            candidate, quote = quoted[0]
+        else:
             return abstention(question, scope, f"report {who} saying that")
         citation = self.cite(1, candidate)
         if quotes_only:
@@ -147,18 +215,11 @@ class ExtractiveAnswerer:
         found = attributed_quotes(candidate.window, (candidate.start - base, candidate.end - base))
         return [replace(quote, start=quote.start + base, end=quote.end + base) for quote in found]
 
-    def score(self, question: str, retrieval: Retrieval, who: str | None) -> list[Candidate]:
-        """Every sentence of the retrieved passages with its similarity and weighted term coverage."""
-        asked_terms = set(terms(who)) if who else set()
-        words = {stem: word for word in content_words(question) for stem in terms(word) if stem not in asked_terms}
-        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+    def score(
+        self, words: dict[str, str], weight: Weights, retrieval: Retrieval, candidates: list[Candidate]
+    ) -> list[Candidate]:
+        """The candidate sentences with their similarity to the question and weighted term coverage."""
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        documents = {hit.passage.doc_hash: hit.passage for hit in retrieval.hits}
-        weight = {
-            key: weights(list(words), stats.sentences, stats.containing)
-            for key, passage in documents.items()
-            for stats in [self.stats_of(passage)]
-        }
         vectors = self.embed([candidate.text for candidate in candidates])
         query = np.asarray(retrieval.query_vector)
         return [

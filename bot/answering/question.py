@@ -22,38 +22,62 @@ HAS_MONEY = re.compile(
     r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
 )
 HAS_DATE = re.compile(rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago)\b", re.I)
-HAS_REASON = re.compile(r"\b(?:because|since|due to|so that|in order to|as a result|reason|why)\b", re.I)
+HAS_REASON = re.compile(
+    r"\b(?:because|since|due to|so that|in order to|as a result|reason|why|to (?:help|avoid|prevent|ensure|allow|make)"
+    r"|therefore|thus|so as|otherwise|which means|for (?:the|its|their))\b",
+    re.I,
+)
+HAS_PLACE = re.compile(
+    r"\b(?:in|at|near|from|into|inside|under|located|based|headquartered)\s+(?:the\s+)?[A-Z`/.$~]"
+    r"|\b(?:city|country|town|region|directory|folder|file|path|located)\b|/\w",
+)
+HAS_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b(?:he|she|author|maintainer)\b")
 
-EXPECTS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
+# What a question asks for, by its opening: (answer type, question pattern); the first that matches wins.
+ASKS: list[tuple[str, re.Pattern[str]]] = [
     (
+        "money",
         re.compile(
-            r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b",
-            re.I,
+            r"^how much\b.*\b(?:cost|costs|price|pay|paid|spend|spent|worth|money|funds?)\b|\b(?:price|cost)\b", re.I
         ),
-        lambda text: bool(HAS_MONEY.search(text)),
     ),
     (
+        "number",
         re.compile(
             rf"^(?:how (?:many|much|long|old|far|fast|big|high|tall|heavy)"
             rf"|what (?:is|was|are) the (?:\w+ )?(?:{MEASURES}))\b",
             re.I,
         ),
-        lambda text: bool(HAS_NUMBER.search(text)),
     ),
+    ("date", re.compile(r"^(?:when|(?:(?:on|in|at) )?(?:what|which) (?:year|month|day|date|time|version))\b", re.I)),
+    ("reason", re.compile(r"^(?:why|for what reason|what (?:is|was) the reason)\b", re.I)),
     (
-        re.compile(r"^(?:when|(?:in )?what (?:year|month|day|date|time))\b", re.I),
-        lambda text: bool(HAS_DATE.search(text)),
+        "place",
+        re.compile(r"^(?:where|(?:in|from|to) (?:what|which) (?:country|city|place|town|region|folder|file))\b", re.I),
     ),
-    (re.compile(r"^why\b", re.I), lambda text: bool(HAS_REASON.search(text))),
+    ("person", re.compile(r"^(?:who|whom|whose)\b", re.I)),
 ]
+HOLDS: dict[str, Callable[[str], bool]] = {
+    "money": lambda text: bool(HAS_MONEY.search(text)),
+    "number": lambda text: bool(HAS_NUMBER.search(text)),
+    "date": lambda text: bool(HAS_DATE.search(text) or re.search(r"\bv\d+\.\d", text)),
+    "reason": lambda text: bool(HAS_REASON.search(text)),
+    "place": lambda text: bool(HAS_PLACE.search(text)),
+    "person": lambda text: bool(HAS_PERSON.search(text)),
+}
+REQUIRED = frozenset({"money", "number", "date"})  # a sentence without the asked detail cannot answer these
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of detail a question asks for (money, number, date, reason, place, person), or None."""
+    stripped = question.strip()
+    return next((name for name, pattern in ASKS if pattern.search(stripped)), None)
 
 
 def expected_kind(question: str) -> Callable[[str], bool] | None:
     """A test that an answering sentence must pass, or None when any sentence may answer."""
-    for pattern, test in EXPECTS:
-        if pattern.search(question.strip()):
-            return test
-    return None
+    kind = answer_type(question)
+    return HOLDS[kind] if kind in REQUIRED else None
 
 
 def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
@@ -65,6 +89,22 @@ def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) ->
 def content_words(text: str) -> list[str]:
     """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
     return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
+
+
+TWO_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|when|where|which|how|why)\b)", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|it|they|him|her|them)\b", re.IGNORECASE)
+SUBJECT = re.compile(r"^\s*(?:who|what)\s+(?:is|are|was|were)\s+(?P<subject>.+?)\s*$", re.IGNORECASE)
+
+
+def parts(question: str) -> list[str]:
+    """A two-part question ("who is X and what did he say about Y?") as its parts, the pronoun of the second
+    replaced by the subject of the first; any other question as itself."""
+    split = TWO_PARTS.split(question.strip().rstrip("?"), maxsplit=1)
+    if len(split) < 2:
+        return [question]
+    subject = SUBJECT.match(split[0])
+    second = PRONOUN.sub(subject.group("subject"), split[1], count=1) if subject else split[1]
+    return [split[0], second]
 
 
 INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)

@@ -50,13 +50,22 @@ def cli() -> None:
 @click.option("--source", "sources", multiple=True, help="Only use this document (repeatable).")
 @click.option("--answerer", type=ANSWERER, help=ANSWERER_HELP)
 @kb_option
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Abstain below this confidence (0-1).")
 def ask(
-    question: str, as_json: bool, quotes: bool, sources: tuple[str, ...], answerer: str | None, kb: str | None
+    question: str,
+    as_json: bool,
+    quotes: bool,
+    sources: tuple[str, ...],
+    answerer: str | None,
+    kb: str | None,
+    min_confidence: float | None,
 ) -> None:
     """Ask one question and print the answer with its citations."""
+    from dataclasses import replace
+
     from bot.core import build
 
-    config = settings()
+    config = settings() if min_confidence is None else replace(settings(), min_confidence=min_confidence)
     bot = build(config, answerer=answerer)
     answer = bot.ask(question, kb=chosen_kb(kb, config), sources=frozenset(sources), quotes_only=quotes)
     if as_json:

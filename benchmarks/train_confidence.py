@@ -1,0 +1,194 @@
+"""`make train`: fit the confidence model on the tune questions, choose its threshold on validation.
+
+The answerer ranks sentences by similarity and coverage; the model decides whether the first one answers.
+One example per question: the features of its best-ranked sentence (of the first part, for a two-part
+question), labelled 1 when that sentence holds a gold span (for the bank, also when it holds the start of a
+span whose evidence runs into the next sentence), 0 when it does not or the question is unanswerable.
+
+Tune: all SQuAD 2.0 training questions (../shared/bench/squad2/train, each article searched alone) and
+benchmarks/bank/tune.jsonl (every bank document in one index, so the others are distractors). In each,
+unanswerable questions weigh as much, in all, as answerable ones, and the bank weighs as much as SQuAD.
+Validation: the SQuAD Normans article (../shared/bench/squad2/dev) and benchmarks/bank/validation.jsonl;
+the threshold maximises their mean decision accuracy. Writes bot/confidence.json. Indexes and features are
+cached under /tmp/citebot-conf.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SCRATCH = Path("/tmp/citebot-conf")
+BANK = ROOT / "benchmarks" / "bank"
+CODE = [f"bot/answering/{name}.py" for name in ("extractive", "features", "question", "speakers")] + ["bot/retrieve.py"]
+
+from bot.answering.confidence import WEIGHTS, Model, fit  # noqa: E402
+from bot.answering.conversation import Conversation  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.core import Citebot, build, clean_question  # noqa: E402
+from index.documents import Document  # noqa: E402
+from index.sources import load_file  # noqa: E402
+
+Examples = tuple[np.ndarray, np.ndarray, np.ndarray]  # feature rows, labels, answerable
+
+
+def squad_folder() -> Path:
+    """../shared/bench/squad2 beside the clone (or beside its worktree folder), or a clear exit."""
+    for parent in ROOT.parents[:3]:
+        if (folder := parent / "shared" / "bench" / "squad2").exists():
+            return folder
+    sys.exit(f"shared/bench/squad2 is missing beside {ROOT}: training reads the workplace's SQuAD 2.0 articles")
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def bot_over(name: str, documents: list[Document], embeddings: Any) -> Citebot:
+    """A bot whose index, cached under /tmp, holds these documents."""
+    bot = build(Settings(data_dir=SCRATCH / f"index-{name}"), embeddings, answerer="extractive")
+    known = {info.source for info in bot.documents()}
+    for document in documents:
+        if document.source not in known:
+            bot.add_document(document)
+    return bot
+
+
+def squad(split: str) -> list[tuple[Document, list[dict[str, Any]]]]:
+    folder = squad_folder() / split
+    return [
+        (Document(text_path.name, text_path.stem, text_path.read_text(encoding="utf-8")), jsonl(qa))
+        for qa in sorted(folder.glob("*_qa.jsonl"))
+        for text_path in [qa.with_name(qa.name.removesuffix("_qa.jsonl") + ".txt")]
+    ]
+
+
+def bank_documents() -> list[Document]:
+    return [load_file(path) for path in sorted((BANK / "docs").iterdir()) if not path.name.endswith(".stored.txt")]
+
+
+def source_of(bot: Citebot, doc: str) -> str:
+    return next(info.source for info in bot.documents() if info.source.rsplit("/", 1)[-1] == doc)
+
+
+def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool) -> tuple[np.ndarray, bool]:
+    """The features of the question's best-ranked sentence, and whether it holds a gold span (or, when
+    `starts`, the start of one)."""
+    conversation = Conversation()
+    if item.get("context"):
+        bot.ask(item["context"], conversation)
+    answerer = bot.answerer
+    question = answerer.rewrite(clean_question(item["question"], bot.settings.max_question_chars), conversation)
+    retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
+    decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
+    if not decision.ranked or not item["answerable"]:
+        return decision.row, False
+    top = decision.ranked[0]
+    spans = item.get("spans", [])
+    right = any(top.start <= s and (e <= top.end or (starts and s < top.end)) for s, e in spans)
+    return decision.row, top.passage.source == source and right
+
+
+def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Callable[..., Any]) -> Examples:
+    """(rows, labels, answerable) of these questions, computed once per version of the code that makes them."""
+    digest = hashlib.sha256(b"".join((ROOT / path).read_bytes() for path in CODE)).hexdigest()[:12]
+    path = SCRATCH / f"{name}-{digest}.npz"
+    if not path.exists():
+        found = []
+        for n, (item, source) in enumerate(questions, start=1):
+            found.append(compute(item, source))
+            if n % 500 == 0:
+                print(f"  {name}: {n}/{len(questions)}", flush=True)
+        rows = np.stack([row for row, _ in found])
+        labels = np.asarray([label for _, label in found], dtype=np.float64)
+        answerable = np.asarray([item["answerable"] for item, _ in questions])
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        np.savez(path, rows=rows, labels=labels, answerable=answerable)
+    data = np.load(path)
+    return data["rows"], data["labels"], data["answerable"]
+
+
+def figures(examples: Examples, model: Model, threshold: float) -> dict[str, float]:
+    """Decision figures: P@1 (the top sentence is right), abstention, false abstention, accuracy."""
+    rows, labels, answerable = examples
+    answered = model.probabilities(rows) >= threshold
+    right = (answered & answerable & (labels > 0)) | (~answered & ~answerable)
+    return {
+        "p@1": float(np.mean(labels[answerable] > 0)),
+        "answered right": float(np.mean(answered[answerable] & (labels[answerable] > 0))),
+        "abstention": float(np.mean(~answered[~answerable])),
+        "false abstention": float(np.mean(~answered[answerable])),
+        "accuracy": float(np.mean(right)),
+    }
+
+
+def choose_threshold(model: Model, sets: list[Examples]) -> float:
+    """The threshold with the best mean accuracy over the validation sets (nearest 0.5 among ties)."""
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    return float(max(grid, key=lambda t: (np.mean([figures(s, model, t)["accuracy"] for s in sets]), -abs(t - 0.5))))
+
+
+def balanced(sets: list[Examples]) -> np.ndarray:
+    """Sample weights that make each set weigh as much as the largest, and within each, unanswerable
+    questions weigh as much, in all, as answerable ones (SQuAD train has few; Normans is half unanswerable)."""
+    largest = max(len(answerable) for _, _, answerable in sets)
+    return np.concatenate(
+        [
+            np.where(answerable, 0.5 / answerable.mean(), 0.5 / (1 - answerable.mean())) * largest / len(answerable)
+            for _, _, answerable in sets
+        ]
+    )
+
+
+def main() -> None:
+    from index.embeddings import LocalEmbeddings
+
+    started = time.perf_counter()
+    embeddings = LocalEmbeddings()
+    train_squad, dev_squad = squad("train"), squad("dev")
+    squad_bot = bot_over("squad", [doc for doc, _ in train_squad + dev_squad], embeddings)
+    bank_bot = bot_over("bank", bank_documents(), embeddings)
+
+    def squad_questions(split: list[Any]) -> list[tuple[dict[str, Any], str]]:
+        return [(item, doc.source) for doc, items in split for item in items]
+
+    def bank_questions(name: str) -> list[tuple[dict[str, Any], str]]:
+        return [(item, source_of(bank_bot, item["doc"])) for item in jsonl(BANK / name)]
+
+    def squad_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+        return example(squad_bot, item, source, scoped=True, starts=False)
+
+    def bank_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+        return example(bank_bot, item, source, scoped=False, starts=True)
+
+    tune = {
+        "SQuAD train": cached("tune-squad", squad_questions(train_squad), squad_example),
+        "bank tune": cached("tune-bank", bank_questions("tune.jsonl"), bank_example),
+    }
+    validation = {
+        "Normans": cached("validation-normans", squad_questions(dev_squad), squad_example),
+        "bank validation": cached("validation-bank", bank_questions("validation.jsonl"), bank_example),
+    }
+    rows, labels, answerable = (np.concatenate(parts) for parts in zip(*tune.values(), strict=True))
+    model = fit(rows, labels, balanced(list(tune.values())))
+    threshold = choose_threshold(model, list(validation.values()))
+    final = Model(model.mean, model.scale, model.coef, model.bias, threshold)
+    WEIGHTS.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(f"{len(rows)} tune questions ({int((~answerable).sum())} unanswerable); threshold {threshold:.2f}")
+    for name, examples in {**tune, **validation}.items():
+        shown = ", ".join(f"{key} {100 * value:.1f}%" for key, value in figures(examples, final, threshold).items())
+        print(f"  {name:16} ({len(examples[0])}): {shown}")
+    print(f"trained in {time.perf_counter() - started:.0f} s; {WEIGHTS.name} {WEIGHTS.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main()

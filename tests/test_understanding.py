@@ -1,0 +1,77 @@
+"""Reading the question: whom it asks about (in any case, or by role), its parts, and the detail it wants."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.answering.speakers import asked_speaker
+from bot.cli import cli
+from bot.core import Citebot
+
+ARTICLE = (
+    "The report comes after the CEO of Baykar, Haluk Bayraktar spoke with CNN. "
+    "Turkish President Recep Tayyip Erdogan said that Putin approached him."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("what did bayraktar tell reporters?", "Bayraktar"),
+        ("What did the CEO say about it?", "Haluk Bayraktar"),
+        ("what did the company's boss say?", "Haluk Bayraktar"),
+        ("What did Turkey's president say about Putin?", "Recep Tayyip Erdogan"),
+        ("what did the turkish leader claim?", "Recep Tayyip Erdogan"),
+        ("what does the spec say about tools?", None),
+        ("what did they say?", None),
+    ],
+)
+def test_the_asked_speaker_is_found_by_name_in_any_case_or_by_role(question: str, person: str | None) -> None:
+    assert asked_speaker(question, [ARTICLE]) == person
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("what did bayraktar say about russia?", "We have not delivered"),
+        ("What did the company's boss tell CNN about Russia?", "We have not delivered"),
+        ("what did turkey's president say putin asked for?", "work together with Baykar"),
+    ],
+)
+def test_speakers_named_in_lowercase_or_by_role_are_quoted(bot: Citebot, question: str, quoted: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained and quoted in answer.citations[0].text, answer.text
+
+
+def test_what_someone_said_without_a_topic_quotes_them(bot: Citebot) -> None:
+    answer = bot.ask("What did Bayraktar say?")
+    assert not answer.abstained, answer.text
+    assert "Bayraktar" in answer.text and "“" in answer.text
+
+
+def test_a_two_part_question_cites_a_sentence_for_each_part(bot: Citebot) -> None:
+    answer = bot.ask("Who is the CEO of Baykar and what did he say about Ukraine's sovereignty?")
+    cited = " ".join(citation.text for citation in answer.citations)
+    assert "the CEO of Baykar, Haluk Bayraktar" in cited and "support its sovereignty" in cited, answer.text
+
+
+def test_a_why_question_is_answered_without_the_word_because(bot: Citebot) -> None:
+    answer = bot.ask("Why did Erdogan's office post a tweet?")
+    assert not answer.abstained and "cease-fire" in answer.citations[0].text, answer.text
+
+
+def test_which_day_needs_a_day_not_just_the_topic(bot: Citebot) -> None:
+    answer = bot.ask("On which day did Bayraktar speak with CNN?")
+    assert answer.abstained, answer.text
+
+
+def test_json_carries_the_confidence_and_the_threshold_can_be_overridden() -> None:
+    def ask(*options: str) -> dict:
+        result = CliRunner().invoke(cli, ["ask", "--json", *options, "What is Baykar?"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    default, strict = ask(), ask("--min-confidence", "1")
+    assert not default["abstained"] and 0 < default["confidence"] <= 1
+    assert strict["abstained"] and strict["confidence"] == default["confidence"]
