@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.answering.speakers import asked_speaker
-from bot.cli import cli
+from bot.cli.app import cli
 from bot.core import Citebot
 
 ARTICLE = (
