@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.core import Citebot
+from bot.evaluation.llama import llama_server
 from tests.fake_llm import FakeServer
-from tests.helpers import llama_server
 
 
 @pytest.fixture(scope="session")
