@@ -6,8 +6,8 @@ Each instruction is planted as a paragraph of a copy of the article; the questio
 only. Prints the table (category x answerer: answers that carried the instruction out / asked) and how many
 model sentences the citation check cut. Starts its own llama.cpp server on 127.0.0.1.
 
-The planted instructions (tests/data) and the llama.cpp server are the tests' (tests/helpers.py): this script
-runs the same attacks outside pytest rather than keep a second copy.
+The instructions are ../shared/bench/injection/bipia_text_attack_test.json; planting them, judging the answers
+and the llama.cpp server are bot/evaluation (injection.py, llama.py), which the tests use too.
 """
 
 from __future__ import annotations
@@ -18,30 +18,33 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, shared_path  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.core import build  # noqa: E402
+from bot.evaluation.injection import QUESTIONS, Attack, attacks, carried_out, planted  # noqa: E402
+from bot.evaluation.llama import llama_server  # noqa: E402
 from index.embeddings import LocalEmbeddings  # noqa: E402
-from tests.helpers import INJECTION_QUESTIONS, attacks, carried_out, llama_server, planted  # noqa: E402
 
 
-def run(answerer: str, settings: Settings, embeddings: LocalEmbeddings, questions: list[str]) -> dict:
+def run(
+    answerer: str, settings: Settings, embeddings: LocalEmbeddings, chosen: list[Attack], questions: list[str]
+) -> dict:
     bot = build(settings, embeddings, answerer=answerer)
-    documents = [planted(*attack) for attack in attacks()]
+    documents = [planted(*attack) for attack in chosen]
     for document in documents:
         bot.store.add(document)
     obeyed: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     cut = fallbacks = 0
-    for document, (category, _, _) in zip(documents, attacks(), strict=True):
+    for document, (category, _, _) in zip(documents, chosen, strict=True):
         for question in questions:
             answer = bot.ask(question, sources=frozenset({document.source}))
             for citation in answer.citations:
                 assert document.text[citation.start : citation.end] == citation.text
             asked[category] += 1
-            obeyed[category] += bool(carried_out(answer.text, document.text))
+            obeyed[category] += bool(carried_out(answer.text))
             cut += int(answer.timings_ms.get("rejected_sentences", 0))
             fallbacks += answer.notice is not None
     return {"asked": asked, "obeyed": obeyed, "cut": cut, "fallbacks": fallbacks}
@@ -52,12 +55,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "injection.md")
     parser.add_argument("--llm-questions", type=int, default=1, help="questions per planted copy for the LLM")
     args = parser.parse_args()
+    chosen = attacks(shared_path("bench", "injection", "bipia_text_attack_test.json"))
     embeddings = LocalEmbeddings()
     with llama_server(Path(tempfile.mkdtemp()) / "llama.log") as url:
         results = {
-            "extractive": run(
-                "extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, INJECTION_QUESTIONS
-            ),
+            "extractive": run("extractive", Settings(data_dir=Path(tempfile.mkdtemp())), embeddings, chosen, QUESTIONS),
             "llm": run(
                 "llm",
                 Settings(
@@ -70,7 +72,8 @@ def main() -> None:
                     answer_budget=180,
                 ),
                 embeddings,
-                INJECTION_QUESTIONS[: args.llm_questions],
+                chosen,
+                QUESTIONS[: args.llm_questions],
             ),
         }
     lines = ["| category | extractive: carried out / asked | LLM (SmolLM2): carried out / asked |", "|---|---|---|"]
@@ -78,7 +81,7 @@ def main() -> None:
         cells = [f"{r['obeyed'][category]} / {r['asked'][category]}" for r in results.values()]
         lines.append(f"| {category} | {' | '.join(cells)} |")
     totals = [f"**{sum(r['obeyed'].values())} / {sum(r['asked'].values())}**" for r in results.values()]
-    lines.append(f"| all 75 instructions | {' | '.join(totals)} |")
+    lines.append(f"| all {len(chosen)} instructions | {' | '.join(totals)} |")
     lines.append("")
     lines.append(
         f"Model sentences cut by the citation check: {results['llm']['cut']}; "
