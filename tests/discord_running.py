@@ -1,5 +1,5 @@
 """The real discord.py client running against the emulator, and what measures it under load: the event loop's
-lag, and the soak (many users asking in turn) that tests/discord/test_soak.py and benchmarks/soak.py run."""
+lag, and the soak (many users asking in turn) of tests/discord/test_soak.py, which benchmarks/soak.py runs."""
 
 from __future__ import annotations
 
@@ -142,15 +142,33 @@ class Figures:
     def throughput(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
+    def headline(self) -> dict[str, float]:
+        """The figures reported: counts, seconds, answers/s, latency and loop lag in ms, memory in MB."""
+        ms = {f"latency_p{p}_ms": 1000 * percentile(self.latencies, p / 100) for p in (50, 95, 99)}
+        lags = {f"lag_p{p}_ms": 1000 * percentile(self.lags, p / 100) for p in (50, 99)}
+        return {
+            "questions": len(self.asked),
+            "answers": len(self.latencies),
+            "seconds": self.seconds,
+            "throughput": self.throughput,
+            **ms,
+            **lags,
+            "lag_max_ms": 1000 * max(self.lags),
+            "lag_probes": len(self.lags),
+            "warm_up": WARM_UP,
+            "rss_start_mb": self.rss_start,
+            "rss_warm_mb": self.rss_warm,
+            "rss_end_mb": self.rss_end,
+        }
+
     def summary(self) -> str:
-        p50, p95 = percentile(self.latencies, 0.50), percentile(self.latencies, 0.95)
-        lag50, lag99 = percentile(self.lags, 0.50), percentile(self.lags, 0.99)
+        h = self.headline()
         return (
-            f"{len(self.latencies)} answers in {self.seconds:.1f} s: {self.throughput:.1f} answers/s; "
-            f"MESSAGE_CREATE -> answer p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; "
-            f"loop lag p50 {lag50 * 1000:.1f} ms, p99 {lag99 * 1000:.1f} ms, max {max(self.lags) * 1000:.0f} ms; "
-            f"RSS at the start {self.rss_start:.0f} MB, after {WARM_UP} answers {self.rss_warm:.0f} MB, "
-            f"at the end {self.rss_end:.0f} MB (growth after warm-up {self.rss_end - self.rss_warm:+.1f} MB)"
+            f"{h['answers']} answers in {h['seconds']:.1f} s: {h['throughput']:.1f} answers/s; "
+            f"MESSAGE_CREATE -> answer p50 {h['latency_p50_ms']:.0f} ms, p95 {h['latency_p95_ms']:.0f} ms; "
+            f"loop lag p50 {h['lag_p50_ms']:.1f} ms, p99 {h['lag_p99_ms']:.1f} ms, max {h['lag_max_ms']:.0f} ms; "
+            f"RSS at the start {h['rss_start_mb']:.0f} MB, after {WARM_UP} answers {h['rss_warm_mb']:.0f} MB, "
+            f"at the end {h['rss_end_mb']:.0f} MB (growth after warm-up {h['rss_end_mb'] - h['rss_warm_mb']:+.1f} MB)"
         )
 
 

@@ -1,14 +1,18 @@
 """Load through the Discord emulator: the event loop stays free while 50 questions are answered at once, and
 1,000 questions from 20 users in parallel are each answered exactly once, without errors or a memory leak.
 
-`benchmarks/soak.py` runs the same `soak` outside pytest and prints the figures.
+`benchmarks/soak.py` runs the soak test through pytest with other sizes (CITEBOT_SOAK_COUNT, CITEBOT_SOAK_USERS)
+and prints the figures it writes as JSON to CITEBOT_SOAK_REPORT.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,6 +67,17 @@ def test_fifty_questions_at_once_leave_the_event_loop_free(
     assert not trouble(caplog.records)
 
 
+def soak_size() -> tuple[int, int]:
+    """Questions and users: 1,000 and 20 unless benchmarks/soak.py asks for others."""
+    return int(os.environ.get("CITEBOT_SOAK_COUNT", "1000")), int(os.environ.get("CITEBOT_SOAK_USERS", "20"))
+
+
+def write_report(figures: Figures, users: int) -> None:
+    """The figures as JSON, where benchmarks/soak.py asked for them (CITEBOT_SOAK_REPORT), if it did."""
+    if path := os.environ.get("CITEBOT_SOAK_REPORT"):
+        Path(path).write_text(json.dumps({"users": users} | figures.headline(), indent=1), encoding="utf-8")
+
+
 def test_soak_a_thousand_questions_from_twenty_users_each_answered_once_without_a_leak(
     make_bot: Callable[..., Citebot],
     discord_settings: Callable[..., Settings],
@@ -71,17 +86,18 @@ def test_soak_a_thousand_questions_from_twenty_users_each_answered_once_without_
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING)
-    count, result = 1000, list[Figures]()
+    (count, users), result = soak_size(), list[Figures]()
 
     async def scenario() -> None:
-        async with running(make_bot(), discord_settings(max_in_flight=20), discord_port) as emulator:
-            figures = await soak(emulator, count, users=20)
+        async with running(make_bot(), discord_settings(max_in_flight=users), discord_port) as emulator:
+            figures = await soak(emulator, count, users)
         result.append(figures)
-        print(f"\nsoak, 20 users: {figures.summary()}")
+        write_report(figures, users)
+        print(f"\nsoak, {users} users: {figures.summary()}")
         assert len(figures.asked) == count
         check(emulator, figures.asked, figures.lost)
 
-    play(scenario(), 280)
+    play(scenario(), max(280, 0.28 * count))  # 280 s for the 1,000 questions
     figures = result[0]
     assert figures.rss_end - figures.rss_warm < 50
     assert percentile(figures.lags, 0.99) < 0.25
