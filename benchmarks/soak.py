@@ -7,7 +7,7 @@ event loop's lag (a 10 ms sleep, repeated, and how late it wakes) and resident m
 
     .venv/bin/python benchmarks/soak.py [--count 1000] [--users 20]
 
-The emulator is test infrastructure, so this script imports nothing from tests/: it runs the soak test
+The emulator is test infrastructure, so this script imports no test code: it runs the soak test
 (tests/discord/test_soak.py) through pytest with CITEBOT_SOAK_COUNT and CITEBOT_SOAK_USERS, and reads the
 figures the test writes to CITEBOT_SOAK_REPORT. Saves them to benchmarks/results/soak.json.
 """
