@@ -11,6 +11,7 @@ CitebotError
  ├── KnowledgeBaseError   no knowledge base of that name, one that exists already, or a name not allowed
  ├── StoreUnavailable     Chroma cannot be reached or written (server down, read-only folder)
  ├── Busy                 (bot.discord.gate) too many questions wait; the asker is told to come back later
+ ├── LlamaServerFailed    (bot.evaluation.llama) the llama.cpp server for tests and benchmarks did not start
  ├── ModelFailed          the LLM's reply is unusable; recovered from: the offline answer, with a notice
  │    ├── ModelTimedOut   the answer budget ran out before the model finished
  │    └── BrokenReply     the reply was empty or cut off before the model finished
