@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,7 +13,10 @@ from chromadb.api.models.Collection import Collection
 
 import index.storage.chroma
 import index.storage.store
+from bot.answering.answer import Answer, Answerer
+from bot.answering.conversation import Conversation
 from bot.core import Citebot
+from bot.retrieve import Retrieval
 from index.documents import Document
 from index.storage.store import Store
 
@@ -71,3 +75,28 @@ def test_a_question_neither_refreshes_nor_reopens(bot: Citebot, reads: Counter[s
     bot.ask(QUESTION)  # the core's refresh sees the other writer's document, reopening the embedded client
     assert reads["reopen"] == 1
     assert "kestrel.txt" in bot.store.catalog
+
+
+def test_use_answerer_changes_every_knowledge_base(bot: Citebot) -> None:
+    """One call sets the answerer of the KBs open now and of those opened later."""
+    bot.create_kb("notes")
+    bot.ask(QUESTION)  # `default` is open before the change, `notes` after it
+    bot.use_answerer(Named)
+    bot.add_document(Document("kestrel.txt", "Kestrel notes", "The kestrel hovers above fields.\n"), kb="notes")
+    assert {bot.parts_of(kb).answerer.name for kb in ("default", "notes")} == {"wrapped"}
+    assert bot.ask(QUESTION).answerer == "wrapped"
+
+
+class Named:
+    """An answerer that answers as its inner one, under another name."""
+
+    name = "wrapped"
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+
+    def rewrite(self, question: str, conversation: Conversation | None) -> str:
+        return self.inner.rewrite(question, conversation)
+
+    def answer(self, question: str, retrieval: Retrieval, scope: str, **options: Any) -> Answer:
+        return replace(self.inner.answer(question, retrieval, scope, **options), answerer=self.name)
