@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
-from bot.answering.citations import verify
+from bot.answering.citations import Citation, CitationMismatch
 from bot.answering.conversation import Conversation
 from bot.config import Settings
 from bot.knowledge import KnowledgeBases, unknown
@@ -17,12 +17,14 @@ from index.documents import Document, bundled_document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
 from index.storage.consistency import CitedSpan
+from index.storage.context import Context
 from index.storage.layout import DEFAULT_KB as DEFAULT_KB  # re-exported: front ends import it from here
 from index.storage.layout import index_name, kb_names
 from index.storage.records import AddResult, DocumentInfo
 from index.storage.store import Progress, Store, open_client, write_lock
 
 Answering = Callable[[Store], tuple[Retriever, Answerer]]
+Wrap = Callable[[Answerer], Answerer]
 
 
 def clean_question(question: str, limit: int) -> str:
@@ -35,6 +37,14 @@ def clean_question(question: str, limit: int) -> str:
         msg = f"The question is {len(cleaned):,} characters long; the limit is {limit:,}. Please shorten it."
         raise QuestionError(msg)
     return cleaned
+
+
+def verify(citation: Citation, context: Context) -> None:
+    """Raise unless the citation's text is exactly its span of the document version it names, as read for
+    this answer (the window it was cut from)."""
+    if context.span(citation.source, citation.doc_hash, citation.start, citation.end) != citation.text:
+        msg = f"citation [{citation.n}] does not match {citation.source}[{citation.start}:{citation.end}]"
+        raise CitationMismatch(msg)
 
 
 @dataclass
@@ -67,16 +77,23 @@ class Citebot:
             parts = self.parts[name] = Parts(store, *self.answering(store))
         return parts
 
-    # the `default` KB's parts, as tests and benchmarks reach them
+    def use_answerer(self, wrap: Wrap) -> None:
+        """Answer in every KB, open now or later, with wrap(the answerer built for it): the one way to change
+        answerers after `build` (tests slow it down or make it fail)."""
+        answering = self.answering
+
+        def wrapped(store: Store) -> tuple[Retriever, Answerer]:
+            retriever, answerer = answering(store)
+            return retriever, wrap(answerer)
+
+        self.answering = wrapped
+        for parts in self.parts.values():
+            parts.answerer = wrap(parts.answerer)
+
+    # read-only views of the `default` KB's parts, for benchmarks and tests that drive them directly
     store = property(lambda self: self.parts_of(DEFAULT_KB).store)
-    retriever = property(
-        lambda self: self.parts_of(DEFAULT_KB).retriever,
-        lambda self, value: setattr(self.parts_of(DEFAULT_KB), "retriever", value),
-    )
-    answerer = property(
-        lambda self: self.parts_of(DEFAULT_KB).answerer,
-        lambda self, value: setattr(self.parts_of(DEFAULT_KB), "answerer", value),
-    )
+    retriever = property(lambda self: self.parts_of(DEFAULT_KB).retriever)
+    answerer = property(lambda self: self.parts_of(DEFAULT_KB).answerer)
 
     def ask(
         self,
@@ -88,9 +105,13 @@ class Citebot:
         quotes_only: bool = False,
         on_token: TokenSink | None = None,
     ) -> Answer:
-        """Answer from the KB's documents, every citation checked against its store."""
+        """Answer from the KB's documents, every citation checked against the text retrieval read.
+
+        The KB is refreshed first (other processes' writes); after that, retrieval reads the store once and
+        nothing else reads or changes it."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
+        self.bases.refresh(kb)
         parts = self.parts_of(kb)
         parts.store.require_documents()
         scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
@@ -105,7 +126,7 @@ class Citebot:
             on_token=on_token,
         )
         for citation in answer.citations:
-            verify(citation, parts.store.document(citation.source))
+            verify(citation, retrieval.context)
         answer = replace(
             answer,
             question=question,
@@ -222,7 +243,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     `answerer` is "extractive" or "llm"; by default the LLM when one is configured, with the extractive
     answerer as its fallback.
     """
-    from bot.answering.extractive import ExtractiveAnswerer
+    from bot.answering.extractive import WINDOW_BEFORE, ExtractiveAnswerer
     from index.errors import SettingsError
 
     chosen = answerer or ("llm" if settings.llm_configured else "extractive")
@@ -235,12 +256,13 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     )
 
     def answering(store: Store) -> tuple[Retriever, Answerer]:
-        extractive = ExtractiveAnswerer(store, embeddings, settings.min_confidence)
+        extractive = ExtractiveAnswerer(embeddings, settings.min_confidence)
+        retriever = Retriever(store, embeddings, before=WINDOW_BEFORE, whole=chosen == "llm")
         if chosen == "llm":
             from bot.llm.answerer import llm_answerer
 
-            return Retriever(store, embeddings), llm_answerer(settings, store, extractive)
-        return Retriever(store, embeddings), extractive
+            return retriever, llm_answerer(settings, extractive)
+        return retriever, extractive
 
     return Citebot(bases, answering, settings)
 

@@ -58,6 +58,12 @@ class KnowledgeBases:
         store.follow()
         return store
 
+    def refresh(self, name: str) -> None:
+        """Follow other processes' writes to the KB (re-read its catalog when it is over REFRESH_SECONDS old,
+        reopening an embedded client that missed them): the core does this before answering, so that
+        retrieval and answering only read."""
+        self.store(name).refresh()
+
     def open(self, name: str) -> Store:
         """Open (creating its collections if needed) the KB's store."""
         return Store(latest(self.client), self.embeddings, index_name(self.settings.collection, name))

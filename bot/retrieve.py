@@ -1,4 +1,8 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings, merged by normalised score fusion."""
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings, merged by normalised score fusion.
+
+Retrieval is the only part of an answer that reads the store: the ranking, then one batched read of what the
+answerer needs of the hits (index.storage.context). It never refreshes the store: the core does, first.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass, field
 
 from index.embeddings import NamedEmbeddings
 from index.passages import Passage
+from index.storage.context import Context
 from index.storage.store import Store
 
 Scored = list[tuple[Passage, float]]
@@ -20,11 +25,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found, the query's embedding (the answerer reuses it) and where time went."""
+    """What retrieval found, the query's embedding (the answerer reuses it), what the answerer may read of the
+    hits' documents (all it reads), and where time went."""
 
     hits: list[Hit]
     query_vector: list[float]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
 
 
 def fuse(rankings: list[Scored], k: int) -> list[Hit]:
@@ -54,10 +61,16 @@ def normalised(ranking: Scored) -> Scored:
 class Retriever:
     """Finds the passages most likely to answer a question, optionally within some sources."""
 
-    def __init__(self, store: Store, embeddings: NamedEmbeddings, depth: int = 30) -> None:
+    def __init__(
+        self, store: Store, embeddings: NamedEmbeddings, depth: int = 30, before: int = 0, whole: bool = False
+    ) -> None:
+        """`before`: how much text ahead of each passage the answerer reads; `whole`: whether it reads whole
+        documents (the LLM answerer's citation check does)."""
         self.store = store
         self.embeddings = embeddings
         self.depth = depth
+        self.before = before
+        self.whole = whole
 
     def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
@@ -69,7 +82,9 @@ class Retriever:
             lexical = self.store.lexical_search(question, self.depth, sources)
         with Timer(timings, "fusion"):
             hits = fuse([dense, lexical], k)
-        return Retrieval(hits, vector, timings)
+        with Timer(timings, "read"):
+            context = self.store.context_for([hit.passage for hit in hits], self.before, self.whole)
+        return Retrieval(hits, vector, timings, context)
 
 
 class Timer:

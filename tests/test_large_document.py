@@ -31,19 +31,19 @@ def large_bot(make_bot: Callable[..., Citebot]) -> Citebot:
 
 
 def answer_reading(bot: Citebot, answerer: ExtractiveAnswerer, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The answer's text, failing if the answerer reads a whole document."""
-    retrieval = bot.retriever.search(QUESTION, sources=frozenset({"large.txt"}))
+    """The answer's text, failing if retrieval or the answerer reads a whole document."""
 
-    def whole(source: str) -> Document:
-        raise AssertionError(f"the answerer read all of {source}")
+    def whole(sources: list[str]) -> dict[str, Document]:
+        raise AssertionError(f"a whole document was read: {sources}")
 
     with monkeypatch.context() as patched:
-        patched.setattr(bot.store, "document", whole)
+        patched.setattr(bot.store, "read_documents", whole)
+        retrieval = bot.retriever.search(QUESTION, sources=frozenset({"large.txt"}))
         return answerer.answer(QUESTION, retrieval, "large.txt").text
 
 
 def test_an_answer_reads_no_whole_document(large_bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> None:
-    answer = answer_reading(large_bot, ExtractiveAnswerer(large_bot.store, large_bot.store.embeddings), monkeypatch)
+    answer = answer_reading(large_bot, ExtractiveAnswerer(large_bot.store.embeddings), monkeypatch)
     assert answer.startswith("Haluk Bayraktar")  # the longest form of the name, from elsewhere in the text
 
 
@@ -52,9 +52,7 @@ def test_missing_statistics_are_computed_once_from_the_text(
 ) -> None:
     expected = large_bot.ask(QUESTION, sources=frozenset({"large.txt"}))
     large_bot.store.stats.forget("large.txt")  # as in an index built before the statistics existed
-    fresh = ExtractiveAnswerer(large_bot.store, large_bot.store.embeddings)
-    retrieval = large_bot.retriever.search(QUESTION, sources=frozenset({"large.txt"}))
+    fresh = ExtractiveAnswerer(large_bot.store.embeddings)
+    retrieval = large_bot.retriever.search(QUESTION, sources=frozenset({"large.txt"}))  # restores them
     assert fresh.answer(QUESTION, retrieval, "large.txt").text == expected.text
-    assert answer_reading(large_bot, ExtractiveAnswerer(large_bot.store, large_bot.store.embeddings), monkeypatch) == (
-        expected.text
-    )
+    assert answer_reading(large_bot, ExtractiveAnswerer(large_bot.store.embeddings), monkeypatch) == expected.text

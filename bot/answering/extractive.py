@@ -25,8 +25,9 @@ from index.storage.lexical import matches, terms
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
     from index.embeddings import NamedEmbeddings
+    from index.storage.context import Context
     from index.storage.doc_stats import DocumentStats
-    from index.storage.store import Store
+    from index.storage.records import DocumentInfo
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,12 @@ class Candidate:
     start: int  # absolute offsets into the document
     end: int
     context: str  # the sentence before, which often names the topic a quotation is about
+    window: str = field(repr=False)  # the document's text around the passage, read by retrieval
+    window_start: int  # where `window` starts in the document
+    stats: DocumentStats = field(repr=False, compare=False)  # its document's statistics, computed at ingest
+    info: DocumentInfo = field(repr=False, compare=False)  # its document's catalog record
     dense: float = 0.0
     coverage: float = 0.0
-    window: str = field(default="", repr=False)  # the document's text around the passage, read from the store
-    window_start: int = 0  # where `window` starts in the document
 
     @property
     def text(self) -> str:
@@ -60,6 +63,7 @@ SPEAKER_TOPIC = 0.3
 SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
 CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
 LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
+WINDOW_BEFORE = CONTEXT_CHARS + LOOK_BEHIND  # the text ahead of each passage that retrieval reads for us
 
 Weights = dict[str, dict[str, float]]  # document version -> question term -> its weight there
 
@@ -78,17 +82,17 @@ class Decision:
 
 
 class ExtractiveAnswerer:
-    """Picks the sentences that answer the question and cites them; abstains when none does."""
+    """Picks the sentences that answer the question and cites them; abstains when none does.
+
+    It reads nothing of the store: the texts, statistics and records it needs come with the Retrieval."""
 
     name = "extractive"
 
-    def __init__(self, store: Store, embeddings: NamedEmbeddings, min_confidence: float | None = None) -> None:
-        self.store = store
+    def __init__(self, embeddings: NamedEmbeddings, min_confidence: float | None = None) -> None:
         self.embeddings = embeddings
         self.model = shipped()
         self.threshold = self.model.threshold if min_confidence is None else min_confidence
         self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
-        self.document_stats: dict[tuple[str, str], DocumentStats] = {}  # (source, version) -> its statistics
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.answering.conversation import resolve_references
@@ -120,7 +124,7 @@ class ExtractiveAnswerer:
 
     def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
         """One decision per part of the question (most questions have one), each on the same passages."""
-        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage)]
+        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage, retrieval.context)]
         windows = list(dict.fromkeys(c.window for c in candidates))
         return [
             self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
@@ -159,7 +163,7 @@ class ExtractiveAnswerer:
         are not terms; a name typed in lowercase ("russia") gets its capital back, so it is not matched by
         meaning ("ukraine" is close to it, yet another country)."""
         asked_terms = set(terms(who)) | set(terms(asked_phrase(question) or "")) if who else set()
-        stats = {c.passage.doc_hash: self.stats_of(c.passage) for c in candidates}
+        stats = {c.passage.doc_hash: c.stats for c in candidates}
         names = {name for found in stats.values() for name in found.names}
         words = {
             stem: word.capitalize() if word.capitalize() in names else word
@@ -204,7 +208,7 @@ class ExtractiveAnswerer:
         citation = self.cite(1, candidate)
         if quotes_only:
             return Answer(question, citation.text, False, (citation,))
-        speaker = name_in(self.stats_of(candidate.passage).names, quote.speaker or who)
+        speaker = name_in(candidate.stats.names, quote.speaker or who)
         words = candidate.passage.text[quote.start - candidate.passage.start : quote.end - candidate.passage.start]
         text = f"{speaker} {said_phrase(candidate.text)}: “{words.strip().rstrip(',')}” [1]"
         return Answer(question, text, False, (citation,))
@@ -231,14 +235,6 @@ class ExtractiveAnswerer:
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
 
-    def stats_of(self, passage: Passage) -> DocumentStats:
-        """The statistics of the passage's document, computed at ingest: its sentences' terms weigh the
-        question's words (rare in the document, important), and other documents cannot change them."""
-        key = (passage.source, passage.doc_hash)
-        if key not in self.document_stats:
-            self.document_stats[key] = self.store.stats.stats(*key)
-        return self.document_stats[key]
-
     def coverage(
         self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
     ) -> float:
@@ -263,15 +259,18 @@ class ExtractiveAnswerer:
         vectors = self.embed([word, *others])
         return float(np.max(np.stack(vectors[1:]) @ vectors[0]))
 
-    def sentences(self, passage: Passage) -> list[Candidate]:
-        """The passage's sentences, each with the sentence before it; only the text around it is read."""
-        base = max(0, passage.start - CONTEXT_CHARS - LOOK_BEHIND)
-        text = self.store.stats.window(passage.source, passage.doc_hash, base, passage.end)
+    @staticmethod
+    def sentences(passage: Passage, context: Context) -> list[Candidate]:
+        """The passage's sentences, each with the sentence before it, from the text around it that retrieval
+        read, with its document's statistics (its sentences' terms weigh the question's words) and record."""
+        base = max(0, passage.start - WINDOW_BEFORE)
+        text = context.text(passage, base)
+        stats, info = context.stats_of(passage), context.catalog[passage.source]
         spans = sentence_spans(text, passage.start - base, passage.end - base)
         before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
         previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
         return [
-            Candidate(passage, start + base, end + base, text[p_start:p_end], window=text, window_start=base)
+            Candidate(passage, start + base, end + base, text[p_start:p_end], text, base, stats=stats, info=info)
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
         ]
 
@@ -286,9 +285,9 @@ class ExtractiveAnswerer:
             )
         return [self.vectors[text] for text in texts]
 
-    def cite(self, n: int, candidate: Candidate) -> Citation:
-        info = self.store.catalog[candidate.passage.source]
-        return citation_of(n, info, candidate.passage, candidate.start, candidate.end, candidate.text)
+    @staticmethod
+    def cite(n: int, candidate: Candidate) -> Citation:
+        return citation_of(n, candidate.info, candidate.passage, candidate.start, candidate.end, candidate.text)
 
 
 def said_phrase(sentence: str) -> str:

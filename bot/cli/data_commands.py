@@ -69,16 +69,21 @@ def feedback_group() -> None:
 @feedback_group.command(name="export")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def feedback_export(out_path: Path | None) -> None:
-    """Write every vote with its question, answer and citations as JSON Lines (stdout by default)."""
+    """Write every vote with its question, answer and citations as JSON Lines (stdout by default).
+
+    Each citation is marked stale when its span left the current document of its server's knowledge base."""
     from bot.core import build
     from bot.discord.feedback import FeedbackStore
+    from bot.discord.servers import kb_name
 
     config = settings()
     store = FeedbackStore(config.data_dir / "feedback.sqlite3")
     bot = build(config)
 
-    def stale(citation: Citation) -> bool:
-        return bot.is_stale(citation)
+    def stale(citation: Citation, guild: int | None) -> bool:
+        """Checked against the knowledge base of the server the vote came from (gone: every citation is)."""
+        kb = kb_name(guild)
+        return not bot.has_kb(kb) or bot.is_stale(citation, kb=kb)
 
     if out_path is None:
         store.export(sys.stdout, stale)

@@ -71,12 +71,14 @@ class FeedbackStore:
             ).fetchall()
         return [vote_json(*row) for row in rows]
 
-    def export(self, out: IO[str], is_stale: Callable[[Citation], bool] | None = None) -> int:
-        """Write the votes as JSON Lines, each citation marked stale when its span left the document."""
+    def export(self, out: IO[str], is_stale: Callable[[Citation, int | None], bool] | None = None) -> int:
+        """Write the votes as JSON Lines, each citation marked stale when its span left the document;
+        `is_stale` gets the citation and the vote's server (guild id; None for a DM), whose documents it cites."""
         votes = self.votes()
         for vote in votes:
             if is_stale:
-                vote["citations"] = [{**c, "stale": is_stale(Citation(**c))} for c in vote["citations"]]
+                guild = None if vote["guild"] is None else int(vote["guild"])
+                vote["citations"] = [{**c, "stale": is_stale(Citation(**c), guild)} for c in vote["citations"]]
             out.write(json.dumps(vote, ensure_ascii=False) + "\n")
         return len(votes)
 

@@ -26,8 +26,8 @@ from bot.llm.client import (
     retry_wait,
     retryable,
 )
-from bot.llm.grounding import Checked, check
-from bot.llm.prompt_text import chosen_passages, memo, numbered, standalone, transcript, without_refusal
+from bot.llm.grounding import Checked, Documents, check
+from bot.llm.prompt_text import chosen_passages, numbered, standalone, transcript, without_refusal
 from bot.printable import CONTROL
 from bot.retrieve import Retrieval
 from index.errors import BrokenReply, ModelTimedOut
@@ -37,7 +37,6 @@ from prompts import render_messages
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
     from bot.config import Settings
-    from index.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +49,19 @@ class Reply:
     first_token_ms: float | None
 
 
-def llm_answerer(settings: Settings, store: Store, fallback: Answerer) -> LLMAnswerer:
+def llm_answerer(settings: Settings, fallback: Answerer) -> LLMAnswerer:
     """The LLM answerer for these settings, falling back to `fallback` whenever the model fails."""
-    return LLMAnswerer(make_client(settings), store, fallback, settings)
+    return LLMAnswerer(make_client(settings), fallback, settings)
 
 
 class LLMAnswerer:
-    """Answers with a language model over numbered passages; every sentence it keeps is checked."""
+    """Answers with a language model over numbered passages; every sentence it keeps is checked against
+    their whole documents, which retrieval read (its Retriever is built with `whole=True`)."""
 
     name = "llm"
 
-    def __init__(self, client: openai.OpenAI, store: Store, fallback: Answerer, settings: Settings) -> None:
+    def __init__(self, client: openai.OpenAI, fallback: Answerer, settings: Settings) -> None:
         self.client = client
-        self.store = store
         self.fallback = fallback
         self.settings = settings
 
@@ -99,7 +98,7 @@ class LLMAnswerer:
         if not passages:
             return replace(abstention(question, scope), answerer=self.name)
         try:
-            reply, checked = self.checked_reply(question, passages, on_token)
+            reply, checked = self.checked_reply(question, passages, retrieval.context.document, on_token)
         except LLM_ERRORS as error:
             why = describe(error, self.settings.openai_api_key)
             log.warning("LLM answer failed (%s); giving the offline answer", why)
@@ -109,10 +108,9 @@ class LLMAnswerer:
         return self.checked_answer(question, scope, checked, quotes_only, timings)
 
     def checked_reply(
-        self, question: str, passages: list[Passage], on_token: TokenSink | None
+        self, question: str, passages: list[Passage], documents: Documents, on_token: TokenSink | None
     ) -> tuple[Reply, Checked]:
         """The model's reply to the numbered passages, and what of it the citation check keeps."""
-        documents = memo(self.store.document)
         messages = render_messages("answer", passages=numbered(passages, documents), question=question)
         reply = self.complete(
             messages,

@@ -59,18 +59,6 @@ def safe(text: str) -> str:
     return DELIMITER.sub("(passage", text)
 
 
-def memo(document: Callable[[str], Document]) -> Callable[[str], Document]:
-    """One store read per source while an answer is checked."""
-    cache: dict[str, Document] = {}
-
-    def get(source: str) -> Document:
-        if source not in cache:
-            cache[source] = document(source)
-        return cache[source]
-
-    return get
-
-
 def transcript(conversation: Conversation, turns: int = 3) -> str:
     """The last turns, answer markers removed and long answers shortened."""
     return "\n".join(

@@ -100,29 +100,34 @@ def write_stats(collection: Any, where: str, source: str, sha256: str, text: str
     return stats
 
 
-def read_stats(collection: Any, where: str, source: str, sha256: str) -> DocumentStats | None:
-    """A document version's stored statistics, or None when they were never written."""
+def read_records(collection: Any, where: str, ids: list[str]) -> dict[str, str]:
+    """The stored texts of these record ids, in one read; an id never written is missing from the result."""
     with chroma_errors(where):
-        found = collection.get(ids=[record_id(source, sha256, "stats")], include=["documents"])
-    documents = found["documents"] or []
-    return DocumentStats.from_json(documents[0]) if documents and documents[0] else None
+        found = collection.get(ids=list(dict.fromkeys(ids)), include=["documents"])
+    return {id_: text for id_, text in zip(found["ids"], found["documents"] or [], strict=True) if text is not None}
 
 
-def read_window(collection: Any, where: str, source: str, sha256: str, start: int, end: int) -> str | None:
-    """text[start:end] of a document version, from the chunks that hold it; None when one is missing."""
+def chunk_ids(source: str, sha256: str, start: int, end: int) -> list[str]:
+    """The ids of the chunks that hold text[start:end] of a document version."""
     first, last = start // CHUNK_CHARS, max(start, end - 1) // CHUNK_CHARS
-    ids = [record_id(source, sha256, str(n)) for n in range(first, last + 1)]
-    with chroma_errors(where):
-        found = collection.get(ids=ids, include=["documents"])
-    chunks = dict(zip(found["ids"], found["documents"] or [], strict=True))
-    if any(chunks.get(id_) is None for id_ in ids):
+    return [record_id(source, sha256, str(n)) for n in range(first, last + 1)]
+
+
+def cut(records: dict[str, str], source: str, sha256: str, start: int, end: int) -> str | None:
+    """text[start:end] of a document version, from its chunks among the records; None when one is missing."""
+    ids = chunk_ids(source, sha256, start, end)
+    if any(id_ not in records for id_ in ids):
         return None
-    joined = "".join(chunks[id_] or "" for id_ in ids)
-    return joined[start - first * CHUNK_CHARS : end - first * CHUNK_CHARS]
+    base = (start // CHUNK_CHARS) * CHUNK_CHARS
+    return "".join(records[id_] for id_ in ids)[start - base : end - base]
+
+
+Version = tuple[str, str]  # (source, sha256)
+Span = tuple[str, str, int, int]  # (source, sha256, start, end)
 
 
 class StatsStore:
-    """The `<name>_stats` collection: written with each document version, read by the answerer."""
+    """The `<name>_stats` collection: written with each document version, read by retrieval for the answerer."""
 
     def __init__(self, collection: Any, where: str, document: Callable[[str], Document]) -> None:
         self.collection = collection
@@ -138,15 +143,25 @@ class StatsStore:
         with chroma_errors(self.where):
             self.collection.delete(where=where)
 
-    def stats(self, source: str, sha256: str) -> DocumentStats:
-        """A document version's statistics, computed again (and stored) if an older index lacks them."""
-        found = read_stats(self.collection, self.where, source, sha256)
-        return found or self.restore(source, sha256)[0]
-
-    def window(self, source: str, sha256: str, start: int, end: int) -> str:
-        """text[start:end] of a document version, read from its chunks rather than its whole text."""
-        found = read_window(self.collection, self.where, source, sha256, start, end)
-        return found if found is not None else self.restore(source, sha256)[1][start:end]
+    def read(self, versions: list[Version], spans: list[Span]) -> tuple[dict[Version, DocumentStats], list[str]]:
+        """The versions' statistics and the spans' texts, in one read of the collection (versions indexed
+        before statistics existed get them from their whole text, once)."""
+        ids = [record_id(*version, "stats") for version in versions]
+        records = read_records(self.collection, self.where, ids + [i for span in spans for i in chunk_ids(*span)])
+        restored = {
+            version: self.restore(*version)
+            for version, id_ in zip(versions, ids, strict=True)
+            if id_ not in records or any(cut(records, *span) is None for span in spans if span[:2] == version)
+        }
+        stats = {
+            version: restored[version][0] if version in restored else DocumentStats.from_json(records[id_])
+            for version, id_ in zip(versions, ids, strict=True)
+        }
+        texts = [
+            restored[span[:2]][1][span[2] : span[3]] if span[:2] in restored else cut(records, *span) or ""
+            for span in spans
+        ]
+        return stats, texts
 
     def restore(self, source: str, sha256: str) -> tuple[DocumentStats, str]:
         """Statistics and chunks for a version indexed before they existed: once, from the whole text."""

@@ -21,6 +21,7 @@ from index.passages import Passage, make_passages
 from index.storage.chroma import chroma_errors, latest, reopen
 from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.storage.chroma import write_lock as write_lock
+from index.storage.context import Context, read_context
 from index.storage.doc_stats import StatsStore
 from index.storage.layout import drop_passages
 from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
 EMBED_BATCH = 256
 REFRESH_SECONDS = 2.0  # how stale a reader's view of another process's writes may be
 Progress = Callable[[int], None]
-# (index name, source) -> the version this process last wrote (None: removed), so that `refresh` can tell
-# another process's writes, which an embedded client's vector index does not see, from this one's
-WRITTEN_HERE: dict[tuple[str, str], str | None] = {}
 # A denser HNSW graph than Chroma's default (16 links, ef 100): over 100k passages of documentation the
 # default graph returned 71% of the exact 30 nearest neighbours of our QA questions (0% for some, which lost
 # a dev question); this one returns 98% (80% at worst) for about 1.6 ms more per query. BENCHMARKS.md §3.
@@ -68,6 +66,9 @@ class Store:
         self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
+        # source -> the version this store last wrote (None: removed), so that `refresh` can tell another
+        # process's writes, which an embedded client's vector index does not see, from this store's own
+        self.written: dict[str, str | None] = {}
         self.lexical_lock = threading.Lock()  # questions answered in parallel build the BM25 index once
         self.lexical: LexicalIndex | None = None
 
@@ -100,18 +101,20 @@ class Store:
             for source, metadata in zip(records["ids"], records["metadatas"] or [], strict=True)
         }
 
-    def refresh(self, max_age: float = REFRESH_SECONDS) -> None:
-        """Re-read the catalog when it is older than max_age seconds: another process (`citebot index add`
-        beside a running bot) may have added, replaced or removed documents since."""
+    def refresh(self, max_age: float | None = None) -> None:
+        """Re-read the catalog when it is older than max_age (default REFRESH_SECONDS) seconds: another process
+        (`citebot index add` beside a running bot) may have added, replaced or removed documents since, and
+        reopen an embedded client whose vector index missed them. The core calls this before answering;
+        searches themselves only read."""
         self.follow()
-        if time.monotonic() - self.catalog_read_at < max_age:
+        if time.monotonic() - self.catalog_read_at < (REFRESH_SECONDS if max_age is None else max_age):
             return
         catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
         if catalog == self.catalog:
             return
         changed = [s for s in catalog.keys() | self.catalog.keys() if catalog.get(s) != self.catalog.get(s)]
-        if any(WRITTEN_HERE.get((self.name, s), "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
+        if any(self.written.get(s, "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
             self.reopen()
         self.catalog = catalog
         self.lexical = None
@@ -142,14 +145,31 @@ class Store:
 
     def document(self, source: str) -> Document:
         """One document with its exact text."""
+        return self.read_documents([source])[source]
+
+    def read_documents(self, sources: list[str]) -> dict[str, Document]:
+        """Documents with their exact texts, in one read; IndexMissing when one is not there."""
         with chroma_errors(self.name):
-            records = self.document_collection.get(ids=[source], include=["documents", "metadatas"])
-        if not records["ids"]:
-            msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
-            raise IndexMissing(msg)
-        info = info_from(source, (records["metadatas"] or [{}])[0])
-        text = (records["documents"] or [""])[0] or ""
-        return Document(source, info.title, text, info.url, info.added_at, info.date, info.pages)
+            records = self.document_collection.get(ids=sources, include=["documents", "metadatas"])
+        found = {
+            source: (info_from(source, metadata or {}), text or "")
+            for source, metadata, text in zip(
+                records["ids"], records["metadatas"] or [], records["documents"] or [], strict=True
+            )
+        }
+        for source in sources:
+            if source not in found:
+                msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
+                raise IndexMissing(msg)
+        return {
+            source: Document(source, info.title, text, info.url, info.added_at, info.date, info.pages)
+            for source, (info, text) in found.items()
+        }
+
+    def context_for(self, passages: list[Passage], before: int, whole: bool = False) -> Context:
+        """What an answer reads of the passages, in one batch: see index.storage.context."""
+        documents = self.read_documents(sorted({p.source for p in passages})) if whole and passages else None
+        return read_context(self.stats, self.catalog, passages, before, documents)
 
     def add(self, document: Document, progress: Progress | None = None, force: bool = False) -> AddResult:
         """Index a document; a changed version replaces the old one at a single point."""
@@ -193,7 +213,7 @@ class Store:
                 ids=[document.source], documents=[document.text], metadatas=[metadata], embeddings=[[0.0]]
             )
         self.catalog[document.source] = info_from(document.source, metadata)
-        WRITTEN_HERE[(self.name, document.source)] = document.sha256
+        self.written[document.source] = document.sha256
         self.lexical = None
 
     def remove(self, source: str) -> DocumentInfo:
@@ -205,7 +225,7 @@ class Store:
         with chroma_errors(self.name):
             self.document_collection.delete(ids=[source])
         del self.catalog[source]
-        WRITTEN_HERE[(self.name, source)] = None
+        self.written[source] = None
         self.lexical = None
         self.delete_passages({"source": source})
         self.stats.forget(source)
@@ -241,7 +261,6 @@ class Store:
         self, vector: list[float], k: int, sources: frozenset[str] | None = None
     ) -> list[tuple[Passage, float]]:
         """Nearest passages by embedding, with cosine similarity (vectors are normalised)."""
-        self.refresh()  # first step of every search: the lexical search that follows uses the same catalog
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with chroma_errors(self.name):
             found = self.vectors.similarity_search_by_vector_with_relevance_scores(

@@ -41,11 +41,11 @@ def test_a_streamed_answer_is_edited_at_most_once_a_second_then_replaced_by_the_
     make_bot: Callable[..., Citebot], discord_settings: Callable[..., Settings], start_bot: Any, play: Any
 ) -> None:
     citebot = make_bot()
-    citebot.answerer = SlowStreaming(citebot.answerer, delay=0.12)
+    citebot.use_answerer(lambda inner: SlowStreaming(inner, delay=0.12))
 
     async def scenario() -> None:
         async with start_bot(citebot, discord_settings()) as (emulator, _):
-            # in a DM, answered from `default`, the knowledge base whose answerer this test replaced
+            # in a DM, answered from `default` (every knowledge base answers through the slowed answerer)
             await emulator.post("What is Baykar?", channel=DM_CHANNEL_ID, mention=False, dm=True)
             edited = lambda: emulator.sent("PATCH", rf"/channels/{DM_CHANNEL_ID}/messages/\d+")  # noqa: E731
             await emulator.wait_until(lambda: [e for e in edited() if e.body.get("components")])

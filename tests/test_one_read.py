@@ -1,0 +1,102 @@
+"""Data flows one way: one answer reads the store once (the retriever's batched read), and a question never
+reopens the client or re-reads the catalog outside the core's explicit refresh."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from chromadb.api.models.Collection import Collection
+
+import index.storage.chroma
+import index.storage.store
+from bot.answering.answer import Answer, Answerer
+from bot.answering.conversation import Conversation
+from bot.core import Citebot
+from bot.retrieve import Retrieval
+from index.documents import Document
+from index.storage.store import Store
+
+QUESTION = "Who wants Baykar to build a drone factory in Russia?"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Counts reads of the Chroma collections, as "<collection kind>.<get|query>", and client reopenings."""
+    counts: Counter[str] = Counter()
+
+    def counting(method: str) -> Any:
+        original = getattr(Collection, method)
+
+        def counted(self: Collection, *args: Any, **kwargs: Any) -> Any:
+            counts[f"{self.name.rsplit('_', 1)[-1]}.{method}"] += 1
+            return original(self, *args, **kwargs)
+
+        return counted
+
+    for method in ("get", "query"):
+        monkeypatch.setattr(Collection, method, counting(method))
+    original_reopen = index.storage.chroma.reopen
+
+    def reopen(client: Any) -> Any:
+        counts["reopen"] += 1
+        return original_reopen(client)
+
+    monkeypatch.setattr(index.storage.store, "reopen", reopen)
+    yield counts
+
+
+def test_one_answer_reads_the_store_once(bot: Citebot, reads: Counter[str]) -> None:
+    """The dense search, then one batched read of the hits' windows and statistics; nothing re-reads a
+    document to check the citations."""
+    bot.ask("Where is Baykar located?")  # builds the lexical index and opens the store
+    bot.store.catalog_read_at = float("inf")  # the catalog is fresh: no refresh is due
+    reads.clear()
+    answer = bot.ask(QUESTION)
+    assert answer.citations
+    assert dict(reads) == {"passages.query": 1, "stats.get": 1}
+
+
+def test_a_question_neither_refreshes_nor_reopens(bot: Citebot, reads: Counter[str]) -> None:
+    """Retrieval and answering only read, even when a refresh is due and another writer changed the index:
+    refreshing (which may reopen the client) is the core's own step."""
+    bot.ask("Where is Baykar located?")
+    other = Store(bot.store.client, bot.store.embeddings, bot.store.name)  # as another process would write
+    other.add(Document("kestrel.txt", "Kestrel notes", "The kestrel hovers above fields while hunting voles.\n"))
+    bot.store.catalog_read_at = float("-inf")  # a refresh would be due at once
+    reads.clear()
+    retrieval = bot.retriever.search(QUESTION)
+    assert bot.answerer.answer(QUESTION, retrieval, "The article").citations
+    assert reads["documents.get"] == 0  # the catalog is not re-read
+    assert reads["reopen"] == 0
+    bot.ask(QUESTION)  # the core's refresh sees the other writer's document, reopening the embedded client
+    assert reads["reopen"] == 1
+    assert "kestrel.txt" in bot.store.catalog
+
+
+def test_use_answerer_changes_every_knowledge_base(bot: Citebot) -> None:
+    """One call sets the answerer of the KBs open now and of those opened later."""
+    bot.create_kb("notes")
+    bot.ask(QUESTION)  # `default` is open before the change, `notes` after it
+    bot.use_answerer(Named)
+    bot.add_document(Document("kestrel.txt", "Kestrel notes", "The kestrel hovers above fields.\n"), kb="notes")
+    assert {bot.parts_of(kb).answerer.name for kb in ("default", "notes")} == {"wrapped"}
+    assert bot.ask(QUESTION).answerer == "wrapped"
+
+
+class Named:
+    """An answerer that answers as its inner one, under another name."""
+
+    name = "wrapped"
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+
+    def rewrite(self, question: str, conversation: Conversation | None) -> str:
+        return self.inner.rewrite(question, conversation)
+
+    def answer(self, question: str, retrieval: Retrieval, scope: str, **options: Any) -> Answer:
+        return replace(self.inner.answer(question, retrieval, scope, **options), answerer=self.name)
