@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,9 @@ DISTRACTOR_DOCS = [
     (Path("/usr/share/doc/nodejs/api"), "*.md", "nodejs"),
 ]
 
+from bot.core import DEFAULT_KB  # noqa: E402
 from bot.evaluation.evaluate import percentile  # noqa: E402
-from bot.retrieve import Retrieval, Retriever, Timer, fuse  # noqa: E402
+from bot.retrieve import Retriever, Scored, Timer  # noqa: E402
 
 
 def shared_path(*parts: str) -> Path:
@@ -113,18 +115,32 @@ def median(values: list[float]) -> float:
 class OneSided(Retriever):
     """citebot's retrieval with only one of its two rankings: "dense" or "lexical"."""
 
-    def __init__(self, side: str, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, side: str, hybrid: Retriever) -> None:
+        super().__init__(hybrid.store, hybrid.embeddings, hybrid.depth, hybrid.before, hybrid.whole)
         self.side = side
 
-    def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
-        timings: dict[str, float] = {}
-        with Timer(timings, "embed"):
-            vector = self.embeddings.embed_query(question)
-        if self.side == "dense":
-            with Timer(timings, "dense"):
-                ranking = self.store.dense_search(vector, self.depth, sources)
-        else:
-            with Timer(timings, "lexical"):
-                ranking = self.store.lexical_search(question, self.depth, sources)
-        return Retrieval(fuse([ranking], k), vector, timings)
+    def rankings(
+        self, question: str, vector: list[float], sources: frozenset[str] | None, timings: dict[str, float]
+    ) -> list[Scored]:
+        """Only the one ranking this variant keeps."""
+        with Timer(timings, self.side):
+            if self.side == "dense":
+                return [self.store.dense_search(vector, self.depth, sources)]
+            return [self.store.lexical_search(question, self.depth, sources)]
+
+
+def variants(bot: Any) -> Iterator[str]:
+    """Switch the default knowledge base's retriever to hybrid, dense-only and BM25-only in turn, yielding
+    each one's name, and restore the hybrid one after."""
+    parts = bot.parts_of(DEFAULT_KB)
+    hybrid = parts.retriever
+    try:
+        for name, retriever in [
+            ("hybrid", hybrid),
+            ("dense", OneSided("dense", hybrid)),
+            ("bm25", OneSided("lexical", hybrid)),
+        ]:
+            parts.retriever = retriever
+            yield name
+    finally:
+        parts.retriever = hybrid

@@ -34,7 +34,7 @@ def run(
     bot = build(settings, embeddings, answerer=answerer)
     documents = [planted(*attack) for attack in chosen]
     for document in documents:
-        bot.store.add(document)
+        bot.add_document(document)
     obeyed: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     cut = fallbacks = 0

@@ -45,7 +45,7 @@ def main() -> None:
         bot.ask("What is Baykar?")
         print(profiled("query", lambda: bot.ask(QUESTION)))
         documents = [Document(name, name, (PYTHON_DOCS / name).read_text()) for name in INGEST]
-        print(profiled("ingest", lambda: [bot.store.add(document) for document in documents]))
+        print(profiled("ingest", lambda: [bot.add_document(document) for document in documents]))
 
 
 if __name__ == "__main__":

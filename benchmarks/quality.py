@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEV_QA, OWN_QA, OneSided, machine, save, table  # noqa: E402
+from common import DEV_QA, OWN_QA, machine, save, table, variants  # noqa: E402
+
+VARIANT_ROWS = {"hybrid": "citebot (hybrid)", "dense": "citebot dense-only", "bm25": "citebot BM25-only"}
 
 from bot.config import Settings  # noqa: E402
 from bot.evaluation.evaluate import load_questions, run, score, summary_rows  # noqa: E402
@@ -80,19 +82,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         bot = build(Settings(data_dir=Path(folder) / "citebot"), embeddings, answerer="extractive")
         baseline = tutorial(bundled_document().text, embeddings, Path(folder))
-        hybrid = bot.retriever
         for qa_file in [DEV_QA, *OWN_QA]:
             questions = load_questions(qa_file)
             tutorial_run(baseline, questions)  # warm-up
             rows = [row("LangChain tutorial (k=4)", tutorial_run(baseline, questions))]
-            for name, retriever in [
-                ("citebot (hybrid)", hybrid),
-                ("citebot dense-only", OneSided("dense", bot.store, embeddings)),
-                ("citebot BM25-only", OneSided("lexical", bot.store, embeddings)),
-            ]:
-                bot.retriever = retriever
-                rows.append(row(name, measure(bot, questions)))
-            bot.retriever = hybrid
+            for name in variants(bot):
+                rows.append(row(VARIANT_ROWS[name], measure(bot, questions)))
             out["sets"][qa_file.name] = {"questions": len(questions), "rows": rows}
             print(f"\n{qa_file.name} ({len(questions)} questions)\n")
             print(table(list(rows[0]), [list(r.values()) for r in rows]))

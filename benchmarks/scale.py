@@ -30,13 +30,13 @@ from common import (  # noqa: E402
     OWN_QA,
     ROOT,
     SCRATCH,
-    OneSided,
     distractors,
     machine,
     p50_p95,
     peak_rss_mb,
     save,
     table,
+    variants,
 )
 
 from bot.config import Settings  # noqa: E402
@@ -144,15 +144,8 @@ def query_block(bot: Any, embeddings: Any) -> dict[str, Any]:
     run(bot, questions)  # warm-up
     latencies = [r["latency_ms"] for r in run(bot, questions)]
     metrics = {}
-    hybrid = bot.retriever
-    for name, retriever in [
-        ("hybrid", hybrid),
-        ("dense", OneSided("dense", bot.store, embeddings)),
-        ("bm25", OneSided("lexical", bot.store, embeddings)),
-    ]:
-        bot.retriever = retriever
+    for name in variants(bot):
         metrics[name] = dict(summary_rows(run(bot, load_questions(DEV_QA))))
-    bot.retriever = hybrid
     return {"latency_ms": latencies, "latency": p50_p95(latencies), "dev_qa": metrics}
 
 
@@ -241,7 +234,7 @@ def grow(bot: Any, embeddings: Any, model: Any, sizes: list[int], folder: Path, 
         texts = [p.text for d in chosen for p in make_passages(d.source, d.sha256, d.text)]
         started, cpu = time.perf_counter(), time.process_time()
         for document in chosen:
-            bot.store.add(document)
+            bot.add_document(document)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         bare, bare_cpu = (None, None) if replayed else bare_throughput(model, texts)
         bot.store.lexical_search("warm", 1)  # builds and saves the lexical index (timed below)

@@ -76,15 +76,22 @@ class Retriever:
         timings: dict[str, float] = {}
         with Timer(timings, "embed"):
             vector = self.embeddings.embed_query(question)
+        rankings = self.rankings(question, vector, sources, timings)
+        with Timer(timings, "fusion"):
+            hits = fuse(rankings, k)
+        with Timer(timings, "read"):
+            context = self.store.context_for([hit.passage for hit in hits], self.before, self.whole)
+        return Retrieval(hits, vector, timings, context)
+
+    def rankings(
+        self, question: str, vector: list[float], sources: frozenset[str] | None, timings: dict[str, float]
+    ) -> list[Scored]:
+        """The dense and the lexical ranking, each timed."""
         with Timer(timings, "dense"):
             dense = self.store.dense_search(vector, self.depth, sources)
         with Timer(timings, "lexical"):
             lexical = self.store.lexical_search(question, self.depth, sources)
-        with Timer(timings, "fusion"):
-            hits = fuse([dense, lexical], k)
-        with Timer(timings, "read"):
-            context = self.store.context_for([hit.passage for hit in hits], self.before, self.whole)
-        return Retrieval(hits, vector, timings, context)
+        return [dense, lexical]
 
 
 class Timer:

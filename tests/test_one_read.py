@@ -4,7 +4,7 @@ reopens the client or re-reads the catalog outside the core's explicit refresh."
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +15,7 @@ import index.storage.chroma
 import index.storage.store
 from bot.answering.answer import Answer, Answerer
 from bot.answering.conversation import Conversation
-from bot.core import Citebot
+from bot.core import DEFAULT_KB, Citebot
 from bot.retrieve import Retrieval
 from index.documents import Document
 from index.storage.store import Store
@@ -100,3 +100,12 @@ class Named:
 
     def answer(self, question: str, retrieval: Retrieval, scope: str, **options: Any) -> Answer:
         return replace(self.inner.answer(question, retrieval, scope, **options), answerer=self.name)
+
+
+def test_a_question_that_retrieves_nothing_is_an_abstention(
+    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot()
+    monkeypatch.setattr(bot.parts_of(DEFAULT_KB).retriever, "rankings", lambda *_: [[], []])  # nothing found
+    answer = bot.ask("What did Bayraktar say about Russia?")
+    assert answer.abstained and not answer.citations

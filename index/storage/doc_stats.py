@@ -102,6 +102,8 @@ def write_stats(collection: Any, where: str, source: str, sha256: str, text: str
 
 def read_records(collection: Any, where: str, ids: list[str]) -> dict[str, str]:
     """The stored texts of these record ids, in one read; an id never written is missing from the result."""
+    if not ids:  # nothing retrieved (Chroma refuses a get of no ids)
+        return {}
     with chroma_errors(where):
         found = collection.get(ids=list(dict.fromkeys(ids)), include=["documents"])
     return {id_: text for id_, text in zip(found["ids"], found["documents"] or [], strict=True) if text is not None}
