@@ -1,4 +1,4 @@
-"""The one function every front end calls: `Citebot.ask(question, conversation) -> Answer`."""
+"""The one surface the front ends use: `Citebot.ask`, and the document and knowledge-base operations."""
 
 from __future__ import annotations
 
