@@ -154,11 +154,33 @@ def reopen(client: ClientAPI) -> ClientAPI | None:
         return LATEST[folder]
 
 
+def folder_of(client: ClientAPI) -> str | None:
+    """An embedded client's folder (None for a server's client)."""
+    settings = client.get_settings()
+    return settings.persist_directory if settings.is_persistent else None
+
+
+class Writes:
+    """What this process wrote to each index of an embedded folder: (index name, source) -> the version
+    (None: removed). A change to the catalog that this process did not write came from another process,
+    whose vectors the folder's System cannot see until it is reopened. It is kept per folder, like the
+    System, which every store (and every bot) of the folder in this process shares."""
+
+    by_folder: dict[str | None, dict[tuple[str, str], str | None]] = {}
+
+    @classmethod
+    def note(cls, client: ClientAPI, name: str, source: str, version: str | None) -> None:
+        cls.by_folder.setdefault(folder_of(client), {})[(name, source)] = version
+
+    @classmethod
+    def ours(cls, client: ClientAPI, name: str, source: str, version: str | None) -> bool:
+        return cls.by_folder.get(folder_of(client), {}).get((name, source), "?") == version
+
+
 def latest(client: ClientAPI) -> ClientAPI:
     """The client that replaced this one when a store of the same folder reopened it (else this one): every
     store of a folder (one per knowledge base) shares its System, which reopening stops."""
-    settings = client.get_settings()
-    folder = settings.persist_directory if settings.is_persistent else None
+    folder = folder_of(client)
     return LATEST.get(folder, client) if folder else client
 
 

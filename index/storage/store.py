@@ -18,7 +18,7 @@ from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMismatch, IndexMissing
 from index.passages import Passage, make_passages
-from index.storage.chroma import chroma_errors, latest, reopen
+from index.storage.chroma import Writes, chroma_errors, latest, reopen
 from index.storage.chroma import open_client as open_client  # re-exported: callers import these from here
 from index.storage.chroma import write_lock as write_lock
 from index.storage.context import Context, read_context
@@ -66,9 +66,6 @@ class Store:
         self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
-        # source -> the version this store last wrote (None: removed), so that `refresh` can tell another
-        # process's writes, which an embedded client's vector index does not see, from this store's own
-        self.written: dict[str, str | None] = {}
         self.lexical_lock = threading.Lock()  # questions answered in parallel build the BM25 index once
         self.lexical: LexicalIndex | None = None
 
@@ -114,7 +111,7 @@ class Store:
         if catalog == self.catalog:
             return
         changed = [s for s in catalog.keys() | self.catalog.keys() if catalog.get(s) != self.catalog.get(s)]
-        if any(self.written.get(s, "?") != getattr(catalog.get(s), "sha256", None) for s in changed):
+        if not all(Writes.ours(self.client, self.name, s, getattr(catalog.get(s), "sha256", None)) for s in changed):
             self.reopen()
         self.catalog = catalog
         self.lexical = None
@@ -213,7 +210,7 @@ class Store:
                 ids=[document.source], documents=[document.text], metadatas=[metadata], embeddings=[[0.0]]
             )
         self.catalog[document.source] = info_from(document.source, metadata)
-        self.written[document.source] = document.sha256
+        Writes.note(self.client, self.name, document.source, document.sha256)
         self.lexical = None
 
     def remove(self, source: str) -> DocumentInfo:
@@ -225,7 +222,7 @@ class Store:
         with chroma_errors(self.name):
             self.document_collection.delete(ids=[source])
         del self.catalog[source]
-        self.written[source] = None
+        Writes.note(self.client, self.name, source, None)
         self.lexical = None
         self.delete_passages({"source": source})
         self.stats.forget(source)
