@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DEV_QA, ROOT, SCRATCH, git_commit, machine, percentile, save, shared_path, table  # noqa: E402
+from common import DEV_QA, ROOT, SCRATCH, SHARED, machine, percentile, save, table  # noqa: E402
 
 from bot.evaluation.evaluate import load_questions, score  # noqa: E402
 
@@ -37,13 +37,15 @@ BANK = ROOT / "benchmarks" / "bank"
 BANK_DOCS = sorted(p for p in (BANK / "docs").iterdir() if not p.name.endswith(".stored.txt"))
 CITEBOT = Path(sys.executable).with_name("citebot")
 WORK = SCRATCH / "understanding"
+# ../shared beside the clone, or CITEBOT_SHARED (a git worktree has no shared/ beside it)
+SQUAD_DEV = Path(os.environ.get("CITEBOT_SHARED", SHARED)) / "bench" / "squad2" / "dev"
 PIPELINES = ["new (trained model)", "previous (coverage gate)", "LangChain tutorial (k=4)"]
 METRICS = ["evidence recall", "precision@1", "abstention", "false abstention", "accuracy", "latency p50 (ms)"]
 
 
 def sets() -> list[dict[str, Any]]:
     """Each question set: its file, the index it is asked of, and the document bare `spans` point into."""
-    normans = shared_path("bench", "squad2", "dev")
+    normans = SQUAD_DEV
     return [
         {"name": "bank validation", "file": BANK / "validation.jsonl", "index": "bank", "split": "validation"},
         {"name": "Normans (SQuAD 2.0 dev)", "file": normans / "normans_qa.jsonl", "index": "normans",
@@ -57,7 +59,13 @@ def sets() -> list[dict[str, Any]]:
 
 def index_files(index: str) -> list[Path]:
     """The files an index holds (the bank index also gets the bundled article, as every fresh default KB)."""
-    return BANK_DOCS if index == "bank" else [shared_path("bench", "squad2", "dev", "normans.txt")]
+    return BANK_DOCS if index == "bank" else [SQUAD_DEV / "normans.txt"]
+
+
+def code_commit() -> str:
+    """The last commit that changed the product code: the cached indexes' key."""
+    done = subprocess.run(["git", "log", "-1", "--format=%h", "--", "bot", "index"], cwd=ROOT, capture_output=True)
+    return done.stdout.decode().strip()
 
 
 def with_history(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,8 +83,8 @@ def cli_run(code: Path, label: str, case: dict[str, Any], questions: list[dict[s
     """Answer a set with one version's `citebot eval` and return its raw answers."""
     folder = WORK / f"{label}-{case['index']}"
     files = [str(path) for path in index_files(case["index"])]
+    folder.mkdir(parents=True, exist_ok=True)
     if case["index"] == "bank" and not (folder / "indexed").exists():
-        folder.mkdir(parents=True, exist_ok=True)
         citebot(code, folder, "index", "add", *files)
         (folder / "indexed").touch()
     qa, out = folder / f"{case['file'].stem}.qa.jsonl", folder / f"{case['file'].stem}.out.jsonl"
@@ -161,6 +169,8 @@ def scored(case: dict[str, Any], questions: list[dict[str, Any]], raw: list[dict
 def main() -> None:
     from index.embeddings import LocalEmbeddings
 
+    if not SQUAD_DEV.exists():
+        sys.exit(f"{SQUAD_DEV} is missing: set CITEBOT_SHARED to the workplace's shared/ folder")
     if not (PREV_ROOT / "bot").exists():
         sys.exit(f"{PREV_ROOT} is missing: git worktree add {PREV_ROOT} {PREVIOUS}")
     embeddings = LocalEmbeddings()
@@ -169,7 +179,7 @@ def main() -> None:
     for case in sets():
         questions = with_history(load_questions(case["file"]))
         rows = {
-            PIPELINES[0]: scored(case, questions, cli_run(ROOT, f"new-{git_commit()}", case, questions)),
+            PIPELINES[0]: scored(case, questions, cli_run(ROOT, f"new-{code_commit()}", case, questions)),
             PIPELINES[1]: scored(case, questions, cli_run(PREV_ROOT, f"prev-{PREVIOUS}", case, questions)),
             PIPELINES[2]: scored(case, questions, tutorial_run(stores[case["index"]], questions)),
         }
