@@ -175,7 +175,7 @@ def main() -> None:
         sys.exit(f"{PREV_ROOT} is missing: git worktree add {PREV_ROOT} {PREVIOUS}")
     embeddings = LocalEmbeddings()
     stores = {name: tutorial_store(name, embeddings) for name in ("bank", "normans")}
-    out: dict[str, Any] = {"machine": machine(), "previous": PREVIOUS, "sets": {}}
+    out: dict[str, Any] = {"machine": machine(), "load": os.getloadavg(), "previous": PREVIOUS, "sets": {}}
     for case in sets():
         questions = with_history(load_questions(case["file"]))
         rows = {
@@ -187,7 +187,7 @@ def main() -> None:
         print(f"\n{case['name']} ({case['split']}, {len(questions)} questions)\n", flush=True)
         print(table(["pipeline", *METRICS], [[name, *(fmt(row[m]) for m in METRICS)] for name, row in rows.items()]))
         save("understanding", out)
-    print("\nValidation sets side by side (accuracy / recall / abstention / false abstention)\n")
+    print("\nAll sets side by side (accuracy / recall / abstention / false abstention)\n")
     print(side_by_side(out["sets"]))
 
 
