@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,28 +95,47 @@ def cli_run(code: Path, label: str, case: dict[str, Any], questions: list[dict[s
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def documents(index: str) -> list[Any]:
+    """The documents of an index as the current loader stores them (the texts the bank's spans point into)."""
+    from index.documents import bundled_document
+    from index.sources import load_file
+
+    return [load_file(path) for path in index_files(index)] + ([bundled_document()] if index == "bank" else [])
+
+
 def tutorial_store(index: str, embeddings: Any) -> Any:
     """The tutorial's Chroma index over the same stored texts, chunks keeping their offsets."""
     import chromadb
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from index.documents import bundled_document
-    from index.sources import load_file
-
     client = chromadb.PersistentClient(path=str(WORK / f"tutorial-{index}"))
     store = Chroma(client=client, collection_name="tutorial", embedding_function=embeddings)
     if store.get(limit=1)["ids"]:
         return store
-    documents = [load_file(path) for path in index_files(index)]
-    documents += [bundled_document()] if index == "bank" else []
+    stored = documents(index)
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
-    chunks = splitter.create_documents(
-        [document.text for document in documents], [{"source": Path(d.source).name} for d in documents]
-    )
+    chunks = splitter.create_documents([d.text for d in stored], [{"source": Path(d.source).name} for d in stored])
     for start in range(0, len(chunks), 500):
         store.add_documents(chunks[start : start + 500])
     return store
+
+
+def relocated(raw: list[dict[str, Any]], texts: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """The previous version's loader stored the HTML and PDF texts differently, so its offsets do not point into
+    the texts the spans were made on: move each citation to where its text stands in the current stored text
+    (the occurrence nearest its old start). Also returns how many citations could not be found."""
+    lost = 0
+    for result in raw:
+        for citation in result.get("citations", []):
+            text, old = texts.get(Path(citation["source"]).name, ""), citation["start"]
+            starts = [m.start() for m in re.finditer(re.escape(citation["text"]), text)] if citation["text"] else []
+            if not starts:
+                lost += 1
+                continue
+            citation["start"] = min(starts, key=lambda i: abs(i - old))
+            citation["end"] = citation["start"] + len(citation["text"])
+    return raw, lost
 
 
 def tutorial_run(store: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -175,15 +195,19 @@ def main() -> None:
         sys.exit(f"{PREV_ROOT} is missing: git worktree add {PREV_ROOT} {PREVIOUS}")
     embeddings = LocalEmbeddings()
     stores = {name: tutorial_store(name, embeddings) for name in ("bank", "normans")}
+    texts = {name: {Path(d.source).name: d.text for d in documents(name)} for name in ("bank", "normans")}
     out: dict[str, Any] = {"machine": machine(), "load": os.getloadavg(), "previous": PREVIOUS, "sets": {}}
     for case in sets():
         questions = with_history(load_questions(case["file"]))
+        previous, lost = relocated(cli_run(PREV_ROOT, f"prev-{PREVIOUS}", case, questions), texts[case["index"]])
         rows = {
             PIPELINES[0]: scored(case, questions, cli_run(ROOT, f"new-{code_commit()}", case, questions)),
-            PIPELINES[1]: scored(case, questions, cli_run(PREV_ROOT, f"prev-{PREVIOUS}", case, questions)),
+            PIPELINES[1]: scored(case, questions, previous),
             PIPELINES[2]: scored(case, questions, tutorial_run(stores[case["index"]], questions)),
         }
-        out["sets"][case["name"]] = {"split": case["split"], "file": str(case["file"].name), "rows": rows}
+        out["sets"][case["name"]] = {
+            "split": case["split"], "file": case["file"].name, "rows": rows, "previous citations not found": lost
+        }  # fmt: skip
         print(f"\n{case['name']} ({case['split']}, {len(questions)} questions)\n", flush=True)
         print(table(["pipeline", *METRICS], [[name, *(fmt(row[m]) for m in METRICS)] for name, row in rows.items()]))
         save("understanding", out)
