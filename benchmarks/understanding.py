@@ -122,19 +122,21 @@ def tutorial_store(index: str, embeddings: Any) -> Any:
 
 
 def relocated(raw: list[dict[str, Any]], texts: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
-    """The previous version's loader stored the HTML and PDF texts differently, so its offsets do not point into
-    the texts the spans were made on: move each citation to where its text stands in the current stored text
-    (the occurrence nearest its old start). Also returns how many citations could not be found."""
+    """The previous version's loader stored the HTML and PDF texts differently (other line breaks, heading
+    anchors), so its offsets do not point into the texts the spans were made on: move each citation to where its
+    words stand in the current stored text, whitespace aside (the match nearest its old start). Also returns how
+    many citations could not be found there; they keep their old offsets and count as wrong."""
     lost = 0
     for result in raw:
         for citation in result.get("citations", []):
             text, old = texts.get(Path(citation["source"]).name, ""), citation["start"]
-            starts = [m.start() for m in re.finditer(re.escape(citation["text"]), text)] if citation["text"] else []
-            if not starts:
+            words = r"\s+".join(re.escape(word) for word in citation["text"].split())
+            found = list(re.finditer(words, text)) if words else []
+            if not found:
                 lost += 1
                 continue
-            citation["start"] = min(starts, key=lambda i: abs(i - old))
-            citation["end"] = citation["start"] + len(citation["text"])
+            nearest = min(found, key=lambda match: abs(match.start() - old))
+            citation["start"], citation["end"] = nearest.start(), nearest.end()
     return raw, lost
 
 
