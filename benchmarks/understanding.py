@@ -4,17 +4,18 @@
   sentence answers), run through `citebot eval --answerer extractive`.
 - previous: the hand-set coverage gate, commit 8dee612, checked out with `git worktree add /tmp/prev 8dee612`
   and run through its own `citebot eval` (PYTHONPATH=/tmp/prev); it cannot score `spans`, so its results file
-  is scored here with the current bot.evaluation.evaluate.score.
+  is scored here with the current bot.evaluation.evaluate.score, after `relocated` moves its citations into
+  the current stored texts.
 - tutorial: RecursiveCharacterTextSplitter(1000, 200), Chroma k=4, never abstains; its citation is its first chunk.
 
-Sets: the question bank (validation and tune) over one index of all six bank documents (the bundled article
-among them), the SQuAD 2.0 Normans article (its document alone), tests/data/dev_qa.jsonl and
+Sets: the question bank (validation and tune) over one index of the six bank documents (five files and the
+bundled article), the SQuAD 2.0 Normans article (its document alone), tests/data/dev_qa.jsonl and
 tests/qa/article_qa.jsonl (over the bank index). A bank follow-up's "context" question is asked first, in the
 same conversation (the tutorial has no conversation: it gets the question as it stands). Indexes are cached
 under /tmp/citebot-bench/understanding, one folder per pipeline and commit.
 
     git worktree add /tmp/prev 8dee612     # once
-    .venv/bin/python benchmarks/understanding.py
+    CITEBOT_SHARED=../shared PYTHONPATH=$PWD .venv/bin/python benchmarks/understanding.py
 """
 
 from __future__ import annotations
@@ -46,10 +47,9 @@ METRICS = ["evidence recall", "precision@1", "abstention", "false abstention", "
 
 def sets() -> list[dict[str, Any]]:
     """Each question set: its file, the index it is asked of, and the document bare `spans` point into."""
-    normans = SQUAD_DEV
     return [
         {"name": "bank validation", "file": BANK / "validation.jsonl", "index": "bank", "split": "validation"},
-        {"name": "Normans (SQuAD 2.0 dev)", "file": normans / "normans_qa.jsonl", "index": "normans",
+        {"name": "Normans (SQuAD 2.0 dev)", "file": SQUAD_DEV / "normans_qa.jsonl", "index": "normans",
          "split": "validation", "doc": "normans.txt"},
         {"name": "bank tune", "file": BANK / "tune.jsonl", "index": "bank", "split": "tune"},
         {"name": "dev_qa.jsonl", "file": DEV_QA, "index": "bank", "split": "development"},
