@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from bot.answering.answer import Answer
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
 from bot.core import Citebot
@@ -75,3 +76,8 @@ def test_json_carries_the_confidence_and_the_threshold_can_be_overridden() -> No
     default, strict = ask(), ask("--min-confidence", "1")
     assert not default["abstained"] and 0 < default["confidence"] <= 1
     assert strict["abstained"] and strict["confidence"] == default["confidence"]
+
+
+def test_an_answer_without_a_confidence_model_says_so_rather_than_zero() -> None:
+    llm_answer = Answer("What is Baykar?", "A drone maker [1]", False, answerer="llm")
+    assert llm_answer.to_json()["confidence"] is None

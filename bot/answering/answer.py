@@ -28,7 +28,9 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
-    confidence: float = 0.0  # the model's probability that the cited sentence answers (also when abstaining)
+    # the extractive answerer's probability that its sentence answers (also when abstaining); None for an LLM's
+    # answer, whose sentences the grounding check keeps or drops instead
+    confidence: float | None = None
 
     def to_json(self) -> dict[str, object]:
         """Exactly the shape `ask --json` prints."""
@@ -39,7 +41,7 @@ class Answer:
             "citations": [citation.to_json() for citation in self.citations],
             "latency_ms": round(self.latency_ms, 1),
             "answerer": self.answerer,
-            "confidence": round(self.confidence, 3),
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
         }
 
 
