@@ -9,8 +9,11 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from bot.answering.citations import verify
 from bot.core import Citebot
 from bot.evaluation.llama import free_port
 
-# the small files the tests need, copied from ../shared: a clone has nothing beside it
+# the small files the tests need, copied into the repository: a clone has nothing beside it
 DATA = Path(__file__).resolve().parent / "data"
 DEV_QA = DATA / "dev_qa.jsonl"
 ATTACKS = DATA / "bipia_text_attack_test.json"  # BIPIA planted instructions, for bot.evaluation.injection
@@ -33,6 +36,19 @@ CHROMA = Path(sys.executable).with_name("chroma")
 
 def dev_questions() -> list[dict[str, Any]]:
     return [json.loads(line) for line in DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on a free loopback port answering with `handler`: its base URL while the block runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def run(scenario: Coroutine[Any, Any, None], timeout: float = 120) -> None:

@@ -3,17 +3,16 @@ and a small PDF writer (so every format comes from a file the test writes)."""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from bot.core import Citebot
-from tests.helpers import ARTICLE_HTML, SCRIPT_ONLY, ChromaServer, pdf_bytes
+from tests.helpers import ARTICLE_HTML, SCRIPT_ONLY, ChromaServer, pdf_bytes, serving
 
 BIG = 50 * 1024 * 1024
 
@@ -96,10 +95,5 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def web() -> Iterator[str]:
     """A web server on 127.0.0.1 serving the routes above; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        yield url

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from index import fetch
 from index.errors import DocumentError, UnsafeAddress
 from index.fetch import load_url
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 
 HINT = "; pass --allow-private to fetch it"
 HOPS = {
@@ -122,12 +121,8 @@ class Guarded(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Guarded)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Guarded) as url:
+        yield url
 
 
 @pytest.fixture

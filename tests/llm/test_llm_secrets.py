@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from bot.core import Citebot
 from index.redact import redact
+from tests.helpers import serving
 
 KEY = "custom-key-0123456789"  # not shaped like sk-...: only knowing the configured key can hide it
 
@@ -37,12 +37,8 @@ class EchoAuth(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_auth() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoAuth)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with serving(EchoAuth) as url:
+        yield f"{url}/v1"
 
 
 @pytest.mark.parametrize("key", [KEY, "sk-proj-abcdefghijklmnop"])
