@@ -19,6 +19,7 @@ from bot.core import DEFAULT_KB, Citebot
 from bot.retrieve import Retrieval
 from index.documents import Document
 from index.storage.chroma import Writes
+from index.storage.doc_stats import DocumentStats
 from index.storage.store import Store
 
 QUESTION = "Who wants Baykar to build a drone factory in Russia?"
@@ -111,3 +112,14 @@ def test_a_question_that_retrieves_nothing_is_an_abstention(
     monkeypatch.setattr(bot.parts_of(DEFAULT_KB).retriever, "rankings", lambda *_: [[], []])  # nothing found
     answer = bot.ask("What did Bayraktar say about Russia?")
     assert answer.abstained and not answer.citations
+
+
+def test_a_documents_statistics_are_parsed_once_not_at_every_answer(
+    bot: Citebot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    parse = DocumentStats.from_json
+    monkeypatch.setattr(DocumentStats, "from_json", lambda data: parsed.append(data) or parse(data))
+    bot.ask(QUESTION)
+    bot.ask("What did Bayraktar say about Russia?")
+    assert len(parsed) == 1  # the article's statistics, read with the first answer only

@@ -25,6 +25,7 @@ from index.storage.lexical import terms
 
 CHUNK_CHARS = 4000
 WRITE_BATCH = 1000
+MAX_PARSED = 256  # document versions whose parsed statistics are kept
 NAME = re.compile(r"(?:[A-Z][\w’'-]*+\.?\s+){0,3}[A-Z][\w’'-]+")
 NOT_NAMES = frozenset(
     "The A An In On At During After Before When While Earlier Additionally However Upon But And It "
@@ -135,6 +136,8 @@ class StatsStore:
         self.collection = collection
         self.where = where
         self.document = document  # reads a document's whole text, only for versions indexed without stats
+        # a version's statistics never change: parsed once, not at every answer (they grow with the vocabulary)
+        self.parsed: dict[Version, DocumentStats] = {}
 
     def write(self, document: Document) -> DocumentStats:
         return write_stats(self.collection, self.where, document.source, document.sha256, document.text)
@@ -144,26 +147,33 @@ class StatsStore:
         where = {"$and": [{"source": source}, {"sha256": {"$ne": keep}}]} if keep else {"source": source}
         with chroma_errors(self.where):
             self.collection.delete(where=where)
+        self.parsed = {
+            version: stats for version, stats in self.parsed.items() if version[0] != source or version[1] == keep
+        }
 
     def read(self, versions: list[Version], spans: list[Span]) -> tuple[dict[Version, DocumentStats], list[str]]:
-        """The versions' statistics and the spans' texts, in one read of the collection (versions indexed
-        before statistics existed get them from their whole text, once)."""
-        ids = [record_id(*version, "stats") for version in versions]
-        records = read_records(self.collection, self.where, ids + [i for span in spans for i in chunk_ids(*span)])
+        """The versions' statistics and the spans' texts, in one read of the collection (statistics already
+        parsed are not read again; versions indexed before statistics existed get them from their whole
+        text, once)."""
+        ids = {version: record_id(*version, "stats") for version in versions if version not in self.parsed}
+        records = read_records(self.collection, self.where, [*ids.values(), *(i for s in spans for i in chunk_ids(*s))])
+        missing = {version for version, id_ in ids.items() if id_ not in records}
         restored = {
             version: self.restore(*version)
-            for version, id_ in zip(versions, ids, strict=True)
-            if id_ not in records or any(cut(records, *span) is None for span in spans if span[:2] == version)
+            for version in versions
+            if version in missing or any(cut(records, *span) is None for span in spans if span[:2] == version)
         }
-        stats = {
-            version: restored[version][0] if version in restored else DocumentStats.from_json(records[id_])
-            for version, id_ in zip(versions, ids, strict=True)
-        }
+        if len(self.parsed) > MAX_PARSED:
+            self.parsed.clear()  # bounded memory over a large corpus
+        for version, id_ in ids.items():
+            if version not in restored:
+                self.parsed[version] = DocumentStats.from_json(records[id_])
+        self.parsed.update((version, stats) for version, (stats, _) in restored.items())
         texts = [
             restored[span[:2]][1][span[2] : span[3]] if span[:2] in restored else cut(records, *span) or ""
             for span in spans
         ]
-        return stats, texts
+        return {version: self.parsed[version] for version in versions}, texts
 
     def restore(self, source: str, sha256: str) -> tuple[DocumentStats, str]:
         """Statistics and chunks for a version indexed before they existed: once, from the whole text."""
