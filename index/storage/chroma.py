@@ -142,9 +142,8 @@ def reopen(client: ClientAPI) -> ClientAPI | None:
     from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
-    settings = client.get_settings()
-    folder = settings.persist_directory if settings.is_persistent else None
-    if not folder or "fastapi" in str(settings.chroma_api_impl).lower():
+    folder = folder_of(client)
+    if not folder or "fastapi" in str(client.get_settings().chroma_api_impl).lower():
         return None
     with chroma_errors(folder):
         system = SharedSystemClient._identifier_to_system.pop(folder, None)

@@ -7,18 +7,14 @@ Nothing is embedded again, so a copy takes seconds where re-indexing takes minut
 from __future__ import annotations
 
 from index.storage.chroma import chroma_errors
-from index.storage.records import PAGE, passage_from
+from index.storage.records import passage_from, record_pages
 from index.storage.store import Store
 
 
 def copy_documents(source: Store, target: Store) -> int:
     """Every current document of `source` into `target`, with its passages and vectors; returns how many."""
     source.catalog = source.read_catalog()
-    for offset in range(0, 1 << 62, PAGE):
-        with chroma_errors(source.name):
-            records = source.passage_collection.get(
-                include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
-            )
+    for records in record_pages(source.passage_collection, source.name, ["documents", "metadatas", "embeddings"]):
         ids, texts, metadatas = records["ids"], records["documents"] or [], records["metadatas"] or []
         vectors = records["embeddings"] if records["embeddings"] is not None else []
         keep = [n for n, id_ in enumerate(ids) if source.is_current(passage_from(id_, texts[n] or "", metadatas[n]))]
@@ -30,10 +26,10 @@ def copy_documents(source: Store, target: Store) -> int:
                     metadatas=[metadatas[n] for n in keep],
                     embeddings=[vectors[n] for n in keep],
                 )
-        if len(records["ids"]) < PAGE:
-            break
-    for info in source.documents():
-        document = source.document(info.source)
+    infos = source.documents()
+    documents = source.read_documents([info.source for info in infos])
+    for info in infos:
+        document = documents[info.source]
         target.stats.write(document)
         target.write_record(document, info.passages)
     return len(source.catalog)

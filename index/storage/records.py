@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -86,16 +86,22 @@ def info_from(source: str, metadata: Any) -> DocumentInfo:
 PAGE = 5000  # records per Chroma get(): one get() of every passage fails past ~32k (SQLite's variable limit)
 
 
+def record_pages(collection: Any, where: str, include: list[str]) -> Iterator[Any]:
+    """Every record of a Chroma collection, a page (one get() result) at a time."""
+    for offset in range(0, 1 << 62, PAGE):
+        with chroma_errors(where):
+            records = collection.get(include=include, limit=PAGE, offset=offset)
+        yield records
+        if len(records["ids"]) < PAGE:
+            return
+
+
 def stored_passages(collection: Any, where: str, keep: Callable[[Passage], bool]) -> list[Passage]:
     """The passage records of a Chroma collection that `keep` accepts, read a page at a time."""
     found: list[Passage] = []
-    for offset in range(0, 1 << 62, PAGE):
-        with chroma_errors(where):
-            records = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+    for records in record_pages(collection, where, ["documents", "metadatas"]):
         rows = zip(records["ids"], records["documents"] or [], records["metadatas"] or [], strict=True)
         found += [passage for passage in (passage_from(i, text or "", meta) for i, text, meta in rows) if keep(passage)]
-        if len(records["ids"]) < PAGE:
-            break
     return found
 
 

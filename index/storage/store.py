@@ -156,8 +156,7 @@ class Store:
         }
         for source in sources:
             if source not in found:
-                msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
-                raise IndexMissing(msg)
+                raise no_document(source)
         return {
             source: Document(source, info.title, text, info.url, info.added_at, info.date, info.pages)
             for source, (info, text) in found.items()
@@ -182,7 +181,7 @@ class Store:
                 progress(len(batch))
         self.stats.write(document)  # before the record, the commit point
         self.write_record(document, len(passages))
-        self.delete_passages({"$and": [{"source": document.source}, {"doc_hash": {"$ne": document.sha256}}]})
+        self.delete_passages(other_versions(document.source, document.sha256))
         self.stats.forget(document.source, keep=document.sha256)
         return AddResult(document.source, "replaced" if current else "added", len(passages))
 
@@ -217,8 +216,7 @@ class Store:
         """Forget a document: its record first (so no query sees half of it), then its passages."""
         info = self.catalog.get(source)
         if info is None:
-            msg = f"No document {source!r} in the index; `citebot index list` shows what is there."
-            raise IndexMissing(msg)
+            raise no_document(source)
         with chroma_errors(self.name):
             self.document_collection.delete(ids=[source])
         del self.catalog[source]
@@ -235,7 +233,7 @@ class Store:
     def delete_leftovers(self, source: str, current_hash: str) -> None:
         """Passages of other versions of `source`, left by a run killed after its commit point; deleted
         only when there are any, so that re-adding an unchanged document writes nothing."""
-        where = {"$and": [{"source": source}, {"doc_hash": {"$ne": current_hash}}]}
+        where = other_versions(source, current_hash)
         with chroma_errors(self.name):
             found = self.passage_collection.get(where=where, limit=1, include=[])
         if found["ids"]:
@@ -286,3 +284,12 @@ class Store:
         if not self.catalog:
             msg = "The index is empty; add documents with `citebot index add FILE`."
             raise IndexMissing(msg)
+
+
+def no_document(source: str) -> IndexMissing:
+    return IndexMissing(f"No document {source!r} in the index; `citebot index list` shows what is there.")
+
+
+def other_versions(source: str, version: str) -> dict[str, Any]:
+    """A Chroma filter for the passages of `source` that belong to a version other than `version`."""
+    return {"$and": [{"source": source}, {"doc_hash": {"$ne": version}}]}
