@@ -44,7 +44,7 @@ from bot.discord.send import (
     tell,
     vote_view,
 )
-from bot.discord.servers import IngestTurns, KnowledgeBases, ShareStore
+from bot.discord.servers import IngestTurns, ServerKnowledgeBases, ShareStore
 from bot.discord.threads import THREAD_TIMEOUT, Threads
 from index.errors import CitebotError, SettingsError
 
@@ -86,7 +86,7 @@ class CitebotClient(Threads, discord.Client):
         self.pending: dict[int, str] = {}  # question message or interaction id -> its latest text
         self.thread_timeout = THREAD_TIMEOUT
         self.writing = asyncio.Lock()  # one document written at a time, whichever the server
-        self.kbs = KnowledgeBases(citebot, ShareStore(settings.data_dir / "discord.sqlite3"))
+        self.kbs = ServerKnowledgeBases(citebot, ShareStore(settings.data_dir / "discord.sqlite3"))
         self.ingests = IngestTurns(settings.discord_ingest_cooldown)
         self.sync_global = sync_global
         self.tree = app_commands.CommandTree(self)

@@ -23,7 +23,7 @@ from index.storage.records import AddResult, DocumentInfo
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Citebot
-    from bot.discord.servers import IngestTurns, KnowledgeBases
+    from bot.discord.servers import IngestTurns, ServerKnowledgeBases
 
 REFUSAL = "Sorry — only members with the Manage Server permission can list, add or remove documents."
 
@@ -35,7 +35,7 @@ class CommandsClient(Protocol):
     citebot: Citebot
     settings: Settings
     writing: asyncio.Lock
-    kbs: KnowledgeBases
+    kbs: ServerKnowledgeBases
     ingests: IngestTurns
 
     async def answer_interaction(self, interaction: discord.Interaction, question: str, private: bool) -> None: ...

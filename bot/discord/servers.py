@@ -75,7 +75,7 @@ class ShareStore:
         return None if row is None else int(row[0])
 
 
-class KnowledgeBases:
+class ServerKnowledgeBases:
     """The servers' knowledge bases, each created the first time it is used, and which one a server reads
     (its own, or one another server shares with it). Blocking: call in a worker thread."""
 
