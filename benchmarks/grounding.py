@@ -1,11 +1,12 @@
 """Grounding benchmark: does the citation check keep faithful replies and reject subtly wrong ones?
 
-    .venv/bin/python benchmarks/grounding.py [--split tune|validation|all] [--show]
+    .venv/bin/python benchmarks/grounding.py [--split tune|validation|holdout|all] [--show]
 
-Reads benchmarks/grounding/{documents,tune,validation}.jsonl (built by benchmarks/grounding/build.py from
-real text) and runs each reply through `bot.llm.grounding.check` with the passages it was given. A faithful reply
-is kept when no sentence is dropped; an unfaithful one is rejected when a sentence is dropped. Prints the
-rates per split and per kind of reply (hand-written faithful kinds; negation/number/entity/role changes).
+Reads benchmarks/grounding/{documents,tune,validation}.jsonl and the held-out split (holdout_documents.jsonl,
+holdout.jsonl), built by benchmarks/grounding/build.py from real text, and runs each reply through
+`bot.llm.grounding.check` with the passages it was given. A faithful reply is kept when no sentence is dropped;
+an unfaithful one is rejected when a sentence is dropped. Prints the rates per split and per kind of reply
+(hand-written faithful kinds; negation/number/entity/role changes).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "grounding"
+SPLITS = ["tune", "validation", "holdout"]  # holdout: never looked at while changing the check
 
 from bot.llm.grounding import check  # noqa: E402
 from index.documents import Document  # noqa: E402
@@ -57,11 +59,12 @@ def report(split: str, items: list[dict], documents: dict[str, Document], show: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["tune", "validation", "all"], default="all")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--show", action="store_true", help="print the replies the check got wrong")
     args = parser.parse_args()
-    documents = {row["doc"]: Document(row["doc"], row["doc"], row["text"]) for row in load("documents.jsonl")}
-    for split in ["tune", "validation"] if args.split == "all" else [args.split]:
+    rows = load("documents.jsonl") + load("holdout_documents.jsonl")
+    documents = {row["doc"]: Document(row["doc"], row["doc"], row["text"]) for row in rows}
+    for split in SPLITS if args.split == "all" else [args.split]:
         report(split, load(f"{split}.jsonl"), documents, args.show)
 
 

@@ -10,7 +10,9 @@ of absence, "According to X, Y said ...", "He said ..."). Every item gets the pa
 (the cited ones and one other passage of the same document, numbered). The bundled article's items are split
 between tune and validation with a fixed seed; the other documents belong to one split each.
 Writes documents.jsonl (the excerpts, so the benchmark reads nothing outside the repository), tune.jsonl and
-validation.jsonl.
+validation.jsonl. The held-out split is built the same way from four other SQuAD articles with its own seed
+and its own hand-written replies (holdout_faithful.jsonl, written without reading the check's code), into
+holdout_documents.jsonl and holdout.jsonl: nobody tunes the check on it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ SOURCES = [
     ("chopin", "tune", "bench/squad2/train/frederic_chopin.txt", 3500),
     ("normans", "validation", "bench/squad2/dev/normans.txt", 4200),
     ("timers", "validation", "/usr/share/doc/nodejs/api/timers.md", 4000),
+]
+HOLDOUT_SEED = 29
+HOLDOUT_SOURCES = [
+    ("sichuan", "holdout", "bench/squad2/train/2008_sichuan_earthquake.txt", 3500),
+    ("mockingbird", "holdout", "bench/squad2/train/to_kill_a_mockingbird.txt", 3500),
+    ("ipod", "holdout", "bench/squad2/train/ipod.txt", 3500),
+    ("spectre", "holdout", "bench/squad2/train/spectre_2015_film.txt", 3500),
 ]
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve twenty thirty hundred".split()
 NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
@@ -206,10 +215,10 @@ def changed(doc: str, text: str, passages: list[Passage], rng: random.Random) ->
     return items
 
 
-def written(doc: str, passages: list[Passage], rng: random.Random) -> list[dict]:
+def written(doc: str, passages: list[Passage], rng: random.Random, replies: str = "faithful.jsonl") -> list[dict]:
     """The hand-written faithful replies for a document; `cite` anchors name the passages [1], [2] cite."""
     items = []
-    for line in (HERE / "faithful.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (HERE / replies).read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         if entry["doc"] != doc:
             continue
@@ -225,17 +234,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the workplace's shared/ folder")
     shared = parser.parse_args().shared
-    rng = random.Random(SEED)
-    splits: dict[str, list[dict]] = {"tune": [], "validation": []}
+    build(SOURCES, SEED, "faithful.jsonl", "documents.jsonl", ["tune", "validation"], shared)
+    build(HOLDOUT_SOURCES, HOLDOUT_SEED, "holdout_faithful.jsonl", "holdout_documents.jsonl", ["holdout"], shared)
+
+
+def build(sources: list, seed: int, replies: str, documents_file: str, split_names: list[str], shared: Path) -> None:
+    """Writes the documents and the items of each split (a source without a split is shared by the seed)."""
+    rng = random.Random(seed)
+    splits: dict[str, list[dict]] = {name: [] for name in split_names}
     documents = []
-    for doc, split, where, chars in SOURCES:
+    for doc, split, where, chars in sources:
         text = excerpt(where, chars, shared)
         documents.append({"doc": doc, "text": text})
         passages = make_passages(doc, "", text)
-        items = written(doc, passages, rng) + changed(doc, text, passages, rng)
+        items = written(doc, passages, rng, replies) + changed(doc, text, passages, rng)
         for entry in items:
-            splits[split or rng.choice(["tune", "validation"])].append(entry)
-    write(HERE / "documents.jsonl", documents)
+            splits[split or rng.choice(split_names)].append(entry)
+    write(HERE / documents_file, documents)
     for split, items in splits.items():
         write(HERE / f"{split}.jsonl", items)
         print(f"{split}: {len(items)} items, {sum(i['label'] == 'faithful' for i in items)} faithful")
