@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import zip_longest
 
+from bot.answering.citations import without_quotes
 from bot.llm.roles import NAME, name_terms, swapped
 from index.passages import sentence_spans
 from index.storage.lexical import covered, terms, words
@@ -85,6 +86,20 @@ def claim_terms(text: str) -> list[str]:
 def all_in(wanted: Sequence[str], text: str) -> bool:
     """Whether every term (a name) is in the text; a shared 5-letter prefix counts."""
     return not wanted or covered(wanted, frozenset(terms(text))) == 1
+
+
+def names_agree(clause: str, opener: bool, context: str, known: AbstractSet[str]) -> bool:
+    """The clause's names are names in the context; a quoted word ("UNACCEPTABLE") need only be there, as
+    the quotation itself is matched against the source."""
+    said, outside = names(clause, opener, known), set(names(without_quotes(clause), opener, known))
+    return named_in([t for t in said if t in outside], context) and all_in(said, context)
+
+
+def named_in(wanted: Sequence[str], text: str) -> bool:
+    """Whether every name term is a name in the text too: a capitalised word there, not a common word
+    ("earned five Artist" is not backed by "a solo artist")."""
+    capitalised = [word.lstrip(OPENING_MARKS) for word in text.split()]
+    return all_in(wanted, " ".join(word for word in capitalised if word[:1].isupper()))
 
 
 def claim_of(body: str) -> str:
@@ -173,7 +188,7 @@ def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: boo
     read as "Chopin obtained"). A fragment aligned with no clause of it must only not add a negation."""
     unresolved = len(SOURCE_PRONOUN.findall(sentence)) > len(SOURCE_PRONOUN.findall(clause))
     context = f"{sentence} {cited.referents.get(sentence, '') if unresolved else ''}"
-    if not all_in(names(clause, opener, cited.known), context) or not numbers(clause) <= numbers(sentence):
+    if not names_agree(clause, opener, context, cited.known) or not numbers(clause) <= numbers(sentence):
         return False
     negated = bool(NEGATION.search(clause))
     source_clause = aligned(clause, clauses(sentence))
