@@ -14,19 +14,13 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import zip_longest
 
-from bot.answering.citations import without_quotes
+from bot.llm.entities import all_in, meta_terms, names, names_agree, numbers
 from bot.llm.roles import NAME, name_terms, swapped
 from index.passages import sentence_spans
-from index.storage.lexical import covered, terms, words
+from index.storage.lexical import covered, terms
 
-# Words about the passages rather than about the world ("the passage mentions ..."): they need no support.
-META_WORDS = (
-    "passage passages article document documents documentation docs text texts quote quotes mention mentioned "
-    "according state states stated explain explains explained describe describes described note notes noted"
-)
 # a bracket opens or closes a clause, but not the "()" of a call ("setTimeout()")
 CLAUSE_BREAK = re.compile(
     r"[,;:]|\((?!\))|(?<!\()\)|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE
@@ -42,24 +36,12 @@ NEGATION = re.compile(
     r"|n[’']t\b|\b_not_\b",
     re.IGNORECASE,
 )
-NUMBER_WORDS = dict(
-    zip(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-        "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split(),
-        [*range(1, 21), 30, 40, 50, 60, 70, 80, 90, 100],
-        strict=True,
-    )
-)
-# "one" as a pronoun ("every one of", "one of the best", "one another") is not a count
-PRONOUN_ONE = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+one\b|\bone\s+(?:of|another)\b", re.I)
 # A source pronoun may stand for a name said before it ("he" for Chopin, "we" for Baykar, "them" for Russia)
 # ("this object" for the `Immediate` of the heading before it)
 SOURCE_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|we|us|our|it|its|this)\b", re.I)
-OPENING_MARKS = "`\"'“‘([*_"
 SENTENCE_ENDS = tuple('.!?;:"”’)]')  # a line ending otherwise is a heading or title
 SUBJECT = re.compile(rf"({NAME.pattern})\s+[a-z]")
 ACCORDING = re.compile(r"^according\s+to\s+([^,]*),\s*", re.IGNORECASE)
-NAME_AFTER_WORD = re.compile(r"(?<=[\w,;:’'\"”)]\s)[A-Z][\w’'-]*")
 MIN_CLAUSE_TERMS = 3  # a shorter clause ("(2011)", "Texas") is a fragment, read with the clause around it
 MIN_ALIGNED = 0.5  # a clause sharing less than this with every source sentence is not read against one
 
@@ -73,33 +55,9 @@ class Cited:
     known: AbstractSet[str]
 
 
-@lru_cache(maxsize=1)
-def meta_terms() -> frozenset[str]:
-    return frozenset(terms(META_WORDS))
-
-
 def claim_terms(text: str) -> list[str]:
     """The distinct content terms of a sentence, less the words that only talk about the passages."""
     return [term for term in dict.fromkeys(terms(text)) if term not in meta_terms()]
-
-
-def all_in(wanted: Sequence[str], text: str) -> bool:
-    """Whether every term (a name) is in the text; a shared 5-letter prefix counts."""
-    return not wanted or covered(wanted, frozenset(terms(text))) == 1
-
-
-def names_agree(clause: str, opener: bool, context: str, known: AbstractSet[str]) -> bool:
-    """The clause's names are names in the context; a quoted word ("UNACCEPTABLE") need only be there, as
-    the quotation itself is matched against the source."""
-    said, outside = names(clause, opener, known), set(names(without_quotes(clause), opener, known))
-    return named_in([t for t in said if t in outside], context) and all_in(said, context)
-
-
-def named_in(wanted: Sequence[str], text: str) -> bool:
-    """Whether every name term is a name in the text too: a capitalised word there, not a common word
-    ("earned five Artist" is not backed by "a solo artist")."""
-    capitalised = [word.lstrip(OPENING_MARKS) for word in text.split()]
-    return all_in(wanted, " ".join(word for word in capitalised if word[:1].isupper()))
 
 
 def claim_of(body: str) -> str:
@@ -109,28 +67,6 @@ def claim_of(body: str) -> str:
 
 def clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_BREAK.split(text) if clause.strip()]
-
-
-def numbers(text: str) -> set[int]:
-    """The numbers of a text, written in digits or words ("three UAVs", "3 UAVs")."""
-    found = {int(digits) for digits in re.findall(r"\d+", text) if len(digits) < 10}
-    return found | {NUMBER_WORDS[word] for word in words(PRONOUN_ONE.sub(" ", text)) if word in NUMBER_WORDS}
-
-
-def names(text: str, opener: bool = True, known: AbstractSet[str] = frozenset()) -> list[str]:
-    """Terms of the capitalised words; the first word of a sentence (capitalised anyway) only when it is
-    one of the `known` names of the document ("Rollo agreed", not "Every one of")."""
-    split = [word.lstrip(OPENING_MARKS) for word in text.split()]  # "`Immediate`", "“Putin", "(Normandy"
-    picked = [word for word in split[1 if opener else 0 :] if word[:1].isupper()]
-    opening = terms(split[0]) if opener and split else []
-    found = [term for term in terms(" ".join(picked)) if term not in meta_terms()]
-    return [term for term in opening if term in known] + found
-
-
-@lru_cache(maxsize=8)
-def document_names(text: str) -> frozenset[str]:
-    """Terms of a text's capitalised words that do not open a sentence: its names."""
-    return frozenset(terms(" ".join(NAME_AFTER_WORD.findall(text)))) - meta_terms()
 
 
 def aligned(clause: str, units: Sequence[str]) -> str | None:
@@ -188,7 +124,9 @@ def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: boo
     read as "Chopin obtained"). A fragment aligned with no clause of it must only not add a negation."""
     unresolved = len(SOURCE_PRONOUN.findall(sentence)) > len(SOURCE_PRONOUN.findall(clause))
     context = f"{sentence} {cited.referents.get(sentence, '') if unresolved else ''}"
-    if not names_agree(clause, opener, context, cited.known) or not numbers(clause) <= numbers(sentence):
+    if not names_agree(clause, opener, context, cited.known, " ".join(cited.referents)) or not numbers(
+        clause
+    ) <= numbers(sentence):
         return False
     negated = bool(NEGATION.search(clause))
     source_clause = aligned(clause, clauses(sentence))

@@ -15,7 +15,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.answering.citations import SPEECH_VERB, Citation, citation_of, same_person, speaker_of, without_quotes
-from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent, document_names
+from bot.llm.alignment import CLAUSE_BREAK, MIN_CLAUSE_TERMS, claim_of, claim_terms, consistent
+from bot.llm.entities import document_names
 from index.documents import Document
 from index.passages import Passage, sentence_spans
 from index.storage.lexical import covered, terms
