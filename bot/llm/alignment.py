@@ -25,10 +25,15 @@ from index.storage.lexical import covered, terms
 CLAUSE_BREAK = re.compile(
     r"[,;:]|\((?!\))|(?<!\()\)|\s(?:and|but|which|while|whereas|although|because)\s", re.IGNORECASE
 )
+# "The passages do not say X, but ...", "The text doesn't state X; it says ...", "It is not stated whether X,
+# but ...", "There is no mention of X in the passages, but ...": X is what the passages lack, not a claim
+SOURCES = r"(?:the|these|this|my)\s+(?:passages?|documents?|sources?|texts?|articles?|context)"
+REPORTS = r"(?:say|state|mention|give|list|specify|explain|include|indicate|report|tell|name)"
 HEDGE = re.compile(
-    r"^(?:the|these|my)\s+(?:passages?|documents?|sources?|texts?|articles?)\s+(?:do|does|did)\s+not\s+"
-    r"(?:say|state|mention|give|list|specify|explain|include|indicate|report|tell)\b[^,;]*?"
-    r"(?:,\s*(?:but|only that|though|although)\b|\s+(?:but|only that)\b|[,;])\s*",
+    rf"^(?:{SOURCES}\s+(?:(?:do|does|did)\s+not|don[’']t|doesn[’']t|didn[’']t)\s+{REPORTS}\b"
+    rf"|it\s+is\s+not\s+(?:stated|said|mentioned|specified|explained|clear)\b|there\s+is\s+no\s+mention\s+of\b)"
+    r"[^,;]*?(?:,\s*(?:but|only that|though|although)\b|\s+(?:but|only that|though)\b|[,;])\s*"
+    rf"(?:(?:it|they|{SOURCES})\s+(?:only\s+)?{REPORTS}s?\s+(?:only\s+)?(?:that\s+)?)?",
     re.IGNORECASE,
 )
 NEGATION = re.compile(
@@ -137,6 +142,15 @@ def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: boo
     return negated == bool(NEGATION.search(source_clause or sentence))
 
 
+def by_common_words(clause: str, opener: bool, cited: Cited) -> str | None:
+    """The cited sentence a short clause's common words point to, when the sentence read so far does not
+    hold it: in a synthesis "After starring in Dreamgirls [1], she was named ... [2]" the opening fragment
+    comes from another passage. Names and numbers do not choose it: they are what it is checked on."""
+    named = set(names(clause, opener, cited.known)) | {str(n) for n in numbers(clause)}
+    common = [term for term in claim_terms(clause) if term not in named]
+    return aligned(" ".join(common), list(cited.referents)) if common else None
+
+
 def consistent(
     body: str, texts: Sequence[str], leads: Sequence[str] = (), known: AbstractSet[str] = frozenset()
 ) -> bool:
@@ -160,7 +174,11 @@ def consistent(
     for index, clause in enumerate(clauses(claim)):
         fragment = len(claim_terms(clause)) < MIN_CLAUSE_TERMS
         sentence = None if fragment else aligned(clause, list(cited.referents))
-        if not agrees(clause, index == 0, sentence or context, cited, fragment or sentence is None):
+        if not agrees(clause, index == 0, sentence or context, cited, fragment or sentence is None) and (
+            sentence is not None
+            or (own := by_common_words(clause, index == 0, cited)) is None
+            or not agrees(clause, index == 0, own, cited, fragment=True)
+        ):
             return False
         if sentence is not None:
             context = sentence
