@@ -35,6 +35,7 @@ NUMBER_WORDS = {
     **ORDINALS,
     "hundred": 100,
 }
+YEAR_RANGE = re.compile(r"\b(\d\d)\d\d\s*[–-]\s*(\d\d)\b")  # "1838–39" is also 1839
 COMPOUND = re.compile(rf"\b({'|'.join(TENS)})[-\s]+(\w+)", re.IGNORECASE)  # "twenty-four", "twenty-fourth"
 # "one" as a pronoun ("every one of", "one of the best", "one another") is not a count
 PRONOUN_ONE = re.compile(r"\b(?:every|each|any|no|the|this|that|which)\s+one\b|\bone\s+(?:of|another)\b", re.I)
@@ -56,8 +57,10 @@ def all_in(wanted: Sequence[str], text: str) -> bool:
 
 
 def numbers(text: str) -> set[int]:
-    """The numbers of a text, in digits or words ("three UAVs", "3 UAVs", "twenty-fourth", "24th")."""
+    """The numbers of a text, in digits or words ("three UAVs", "3 UAVs", "twenty-fourth", "24th"), and the
+    full second year of a range ("1838–39")."""
     found = {int(digits) for digits in re.findall(r"\d+", text) if len(digits) < 10}
+    found |= {int(century + year) for century, year in YEAR_RANGE.findall(text)}
     for match in COMPOUND.finditer(text):
         unit = ORDINALS.get(match.group(2).lower(), NUMBER_WORDS.get(match.group(2).lower(), 10))
         if unit < 10:
