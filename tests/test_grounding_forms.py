@@ -1,0 +1,90 @@
+"""The citation check on the forms a faithful sentence takes (acronyms, fuller names, ordinals, year ranges,
+a synthesis's opening fragment, hedges of absence) and on a name it must keep: examples written for these
+tests, on short texts of their own."""
+
+from __future__ import annotations
+
+from bot.llm.grounding import Checked, check
+from index.documents import Document
+from index.passages import make_passages
+
+SINGER = Document(
+    "singer.txt",
+    "Singer",
+    "Singer\n\n"
+    "Her debut album established her as a solo artist and earned five Grammy Awards. She starred in "
+    "Dreamgirls (2006) and in The Pink Panther (2006).\n\n"
+    "The Recording Industry Association of America recognized her as the Top Certified Artist in America "
+    "during the 2000s decade. Billboard named her their Artist of the Millennium in 2011. Her fifth studio "
+    "album came out in 2013.",
+)
+NOVELIST = Document(
+    "novelist.txt",
+    "Novelist",
+    "Novelist\n\n"
+    "Born in 1926, Harper Lee grew up in Monroeville, Alabama. She studied law at the University of Alabama "
+    "(1945–49). In 1950, Lee moved to New York City, where she worked as a reservation clerk. Spectre is "
+    "the twenty-fourth James Bond film.",
+)
+DOCUMENTS = {document.source: document for document in (SINGER, NOVELIST)}
+
+
+def run(reply: str, document: Document, *words: str) -> Checked:
+    passages = make_passages(document.source, document.sha256, document.text)
+    return check(reply, [next(p for p in passages if w in p.text) for w in words], DOCUMENTS.__getitem__)
+
+
+def kept(checked: Checked) -> bool:
+    return checked.kept_sentences > 0 and checked.rejected_sentences == 0
+
+
+def test_a_name_must_be_a_name_in_the_source_not_a_common_word_there() -> None:
+    swapped = "Her debut album established her as a solo artist and earned five Artist awards [1]."
+    assert not kept(run(swapped, SINGER, "debut album"))
+    assert kept(
+        run(
+            "Her debut album established her as a solo artist and earned five Grammy Awards [1].", SINGER, "debut album"
+        )
+    )
+
+
+def test_an_acronym_stands_for_the_initials_of_a_name_in_the_source() -> None:
+    claim = "The {} recognized her as the Top Certified Artist in America during the 2000s decade [1]."
+    assert kept(run(claim.format("RIAA"), SINGER, "Recording Industry"))
+    assert not kept(run(claim.format("FBI"), SINGER, "Recording Industry"))
+
+
+def test_a_fuller_name_the_passage_writes_out_stands_for_its_short_form() -> None:
+    assert kept(run("In 1950, Harper Lee moved to New York City [1].", NOVELIST, "Harper Lee"))
+    assert not kept(run("In 1950, Truman Lee moved to New York City [1].", NOVELIST, "Harper Lee"))
+
+
+def test_ordinals_and_compound_number_words_are_numbers() -> None:
+    assert kept(run("Spectre is the 24th James Bond film [1].", NOVELIST, "Spectre"))
+    assert not kept(run("Spectre is the 23rd James Bond film [1].", NOVELIST, "Spectre"))
+    assert kept(run("Her 5th studio album came out in 2013 [1].", SINGER, "fifth studio"))
+
+
+def test_a_year_range_states_its_second_year_in_full() -> None:
+    assert kept(run("She studied law at the University of Alabama from 1945 to 1949 [1].", NOVELIST, "studied law"))
+    assert not kept(run("She studied law at the University of Alabama from 1945 to 1951 [1].", NOVELIST, "studied law"))
+
+
+def test_an_opening_fragment_of_a_synthesis_is_read_against_its_own_passage() -> None:
+    reply = "After starring in Dreamgirls [1], she was named Billboard's Artist of the Millennium in 2011 [2]."
+    assert kept(run(reply, SINGER, "Dreamgirls", "Billboard"))
+    wrong = "After starring in Dreamgirls [1], she was named Billboard's Artist of the Millennium in 2012 [2]."
+    assert not kept(run(wrong, SINGER, "Dreamgirls", "Billboard"))
+
+
+def test_hedges_of_absence_in_other_forms_claim_nothing_about_what_is_absent() -> None:
+    hedges = [
+        "The passages don't mention her tours, though they say she starred in Dreamgirls (2006) [1].",
+        "It is not stated whether she sang in it, but she starred in Dreamgirls (2006) [1].",
+        "There is no mention of her tours in the passages, but she starred in Dreamgirls (2006) [1].",
+    ]
+    for reply in hedges:
+        assert kept(run(reply, SINGER, "Dreamgirls")), reply
+    assert not kept(
+        run("It is not stated whether she sang in it, but she starred in Dreamgirls (2009) [1].", SINGER, "Dreamgirls")
+    )
