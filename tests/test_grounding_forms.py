@@ -18,15 +18,15 @@ SINGER = Document(
     "during the 2000s decade. Billboard named her their Artist of the Millennium in 2011. Her fifth studio "
     "album came out in 2013.",
 )
-NOVELIST = Document(
-    "novelist.txt",
-    "Novelist",
-    "Novelist\n\n"
-    "Born in 1926, Harper Lee grew up in Monroeville, Alabama. She studied law at the University of Alabama "
-    "(1945–49). In 1950, Lee moved to New York City, where she worked as a reservation clerk. Spectre is "
-    "the twenty-fourth James Bond film.",
+COMPOSER = Document(
+    "composer.txt",
+    "Composer",
+    "Composer\n\n"
+    "Born in 1810, Frédéric Chopin grew up in Warsaw. He studied at the Warsaw Conservatory (1826–29). In "
+    "1831, Chopin moved to Paris, where he taught piano. The Nocturne in C minor is the twenty-fourth piece "
+    "of the set.",
 )
-DOCUMENTS = {document.source: document for document in (SINGER, NOVELIST)}
+DOCUMENTS = {document.source: document for document in (SINGER, COMPOSER)}
 
 
 def run(reply: str, document: Document, *words: str) -> Checked:
@@ -55,19 +55,19 @@ def test_an_acronym_stands_for_the_initials_of_a_name_in_the_source() -> None:
 
 
 def test_a_fuller_name_the_passage_writes_out_stands_for_its_short_form() -> None:
-    assert kept(run("In 1950, Harper Lee moved to New York City [1].", NOVELIST, "Harper Lee"))
-    assert not kept(run("In 1950, Truman Lee moved to New York City [1].", NOVELIST, "Harper Lee"))
+    assert kept(run("In 1831, Frédéric Chopin moved to Paris [1].", COMPOSER, "Warsaw"))
+    assert not kept(run("In 1831, Robert Chopin moved to Paris [1].", COMPOSER, "Warsaw"))
 
 
 def test_ordinals_and_compound_number_words_are_numbers() -> None:
-    assert kept(run("Spectre is the 24th James Bond film [1].", NOVELIST, "Spectre"))
-    assert not kept(run("Spectre is the 23rd James Bond film [1].", NOVELIST, "Spectre"))
+    assert kept(run("The Nocturne in C minor is the 24th piece of the set [1].", COMPOSER, "Nocturne"))
+    assert not kept(run("The Nocturne in C minor is the 23rd piece of the set [1].", COMPOSER, "Nocturne"))
     assert kept(run("Her 5th studio album came out in 2013 [1].", SINGER, "fifth studio"))
 
 
 def test_a_year_range_states_its_second_year_in_full() -> None:
-    assert kept(run("She studied law at the University of Alabama from 1945 to 1949 [1].", NOVELIST, "studied law"))
-    assert not kept(run("She studied law at the University of Alabama from 1945 to 1951 [1].", NOVELIST, "studied law"))
+    assert kept(run("He studied at the Warsaw Conservatory from 1826 to 1829 [1].", COMPOSER, "Warsaw"))
+    assert not kept(run("He studied at the Warsaw Conservatory from 1826 to 1830 [1].", COMPOSER, "Warsaw"))
 
 
 def test_an_opening_fragment_of_a_synthesis_is_read_against_its_own_passage() -> None:
