@@ -117,8 +117,8 @@ def number_swap(sentence: str, names: list[str], rng: random.Random) -> str | No
     if not words:
         return None
     match = rng.choice(words)
-    new = rng.choice([w for w in NUMBER_WORDS if w != match.group(0).lower()])
-    return f"{sentence[: match.start()]}{new}{sentence[match.end() :]}"
+    word = rng.choice([w for w in NUMBER_WORDS if w != match.group(0).lower()])
+    return f"{sentence[: match.start()]}{word}{sentence[match.end() :]}"
 
 
 def entity_swap(sentence: str, names: list[str], rng: random.Random) -> str | None:
