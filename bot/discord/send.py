@@ -18,6 +18,7 @@ import discord
 from bot.discord.feedback import DOWN, UP, FeedbackStore
 from bot.discord.gate import NO_PINGS
 from bot.discord.render import CONTENT_LIMIT, Piece, chunks, escape
+from index.redact import redact
 
 log = logging.getLogger("citebot.discord")
 Send = Callable[[Piece, discord.ui.View | None], Awaitable[object]]
@@ -163,10 +164,7 @@ def draft_content(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
-    """Hide tokens from discord.py's DEBUG logs: the bot's, and interaction tokens in URLs and raw events."""
-
-    SECRET_URL = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?'\"]+")
-    SECRET_FIELD = re.compile(r"""(['"]token['"]:\s*['"])[^'"]+""")
+    """Hide secrets from discord.py's DEBUG logs: the bot's token, added to `tokens`, and whatever `redact` knows."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -174,9 +172,7 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = self.SECRET_FIELD.sub(r"\1[token]", self.SECRET_URL.sub(r"\1[token]", message))
-        for token in self.tokens:
-            clean = clean.replace(token, "[token]")
+        clean = redact(message, *self.tokens)
         if clean != message:
             record.msg, record.args = clean, None
         return True

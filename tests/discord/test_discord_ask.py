@@ -67,7 +67,7 @@ def test_ask_defers_then_follows_up_with_the_answer_quotes_and_vote_buttons(
 
     play(scenario())
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("discord", "citebot")))
-    assert "[token]" in logged  # discord.py did log the interaction URLs, redacted
+    assert "[redacted]" in logged  # discord.py did log the interaction URLs, redacted
     assert not [token for token in tokens if token in logged]
 
 

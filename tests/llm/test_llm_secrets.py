@@ -59,3 +59,8 @@ def test_redact_hides_the_configured_key_and_anything_like_a_token() -> None:
     assert redact(text, KEY, None) == (
         "key [redacted], header Bearer [redacted], authorization: bearer [redacted] and [redacted]"
     )
+
+
+def test_redact_hides_discord_tokens_and_api_keys_in_one_pass() -> None:
+    text = "POST /api/v10/interactions/123/aW50ZXJhY3Rpb24.tok/callback with Bearer sk-abcdefgh"
+    assert redact(text) == "POST /api/v10/interactions/123/[redacted]/callback with Bearer [redacted]"
