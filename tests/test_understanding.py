@@ -1,14 +1,17 @@
 """Reading the question: whom it asks about (in any case, or by role), its parts, and the detail it wants."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
 
 from bot.answering.answer import Answer
+from bot.answering.conversation import Conversation, resolve_references
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
 from bot.core import Citebot
+from index.documents import Document
 
 ARTICLE = (
     "The report comes after the CEO of Baykar, Haluk Bayraktar spoke with CNN. "
@@ -81,3 +84,40 @@ def test_json_carries_the_confidence_and_the_threshold_can_be_overridden() -> No
 def test_an_answer_without_a_confidence_model_says_so_rather_than_zero() -> None:
     llm_answer = Answer("What is Baykar?", "A drone maker [1]", False, answerer="llm")
     assert llm_answer.to_json()["confidence"] is None
+
+
+MANUAL = (
+    "Limits\n\n"
+    "The default retry count is 3, and the maximum is 10. "
+    "Each retry waits twice as long as the one before it.\n\n"
+    "Cleanup\n\n"
+    "The cache is cleared when the server restarts, and its maximum size is 2 GB. "
+    "Entries older than a week are removed by the nightly job."
+)
+
+
+@pytest.fixture
+def manual_bot(make_bot: Callable[..., Citebot]) -> Citebot:
+    bot = make_bot()
+    bot.add_document(Document("manual.md", "Manual", MANUAL))
+    return bot
+
+
+@pytest.mark.parametrize("follow_up", ["and the maximum?", "what about the maximum?"])
+def test_a_follow_up_naming_only_what_changes_keeps_the_last_topic(follow_up: str) -> None:
+    conversation = Conversation()
+    conversation.add("what is the default retry count?", "The default retry count is 3.")
+    standalone = resolve_references(follow_up, conversation)
+    assert "maximum" in standalone and "retry count" in standalone, standalone
+
+
+def test_a_follow_up_without_a_pronoun_is_answered_on_the_last_topic(manual_bot: Citebot) -> None:
+    conversation = Conversation()
+    manual_bot.ask("what's the default retry count?", conversation)
+    answer = manual_bot.ask("and the maximum?", conversation, sources=frozenset({"manual.md"}))
+    assert not answer.abstained and "the maximum is 10" in answer.citations[0].text, answer.text
+
+
+def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:
+    answer = manual_bot.ask("when is the cache cleared?", sources=frozenset({"manual.md"}))
+    assert not answer.abstained and "server restarts" in answer.citations[0].text, answer.text

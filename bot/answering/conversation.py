@@ -10,6 +10,13 @@ from bot.answering.citations import names
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
 MAX_TURNS = 20
+# "what about the maximum?", "and on posix?" (its "and" already cut), "the promise versions?": a follow-up that
+# names only what changes; the last question supplies the rest of its topic
+ELLIPTICAL = re.compile(
+    r"^\s*(?:(?:what|how)\s+about\s+(?P<about>.+)|(?P<rest>(?!(?:what|who|whom|whose|when|where|which|why|how|is|are"
+    r"|was|were|do|does|did|can|could|should|would|will)\b)(?:\S+\s*){1,5}))$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
         question = PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
     elif (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
         question = THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
+    elif elliptical := ELLIPTICAL.match(question):
+        named = elliptical.group("about") or elliptical.group("rest")
+        question = f"{named.rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
     return question[:1].upper() + question[1:]
 
 

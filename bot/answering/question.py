@@ -74,10 +74,14 @@ def answer_type(question: str) -> str | None:
     return next((name for name, pattern in ASKS if pattern.search(stripped)), None)
 
 
+WHEN = re.compile(r"^\s*when\b", re.IGNORECASE)
+
+
 def expected_kind(question: str) -> Callable[[str], bool] | None:
-    """A test that an answering sentence must pass, or None when any sentence may answer."""
+    """A test that an answering sentence must pass, or None when any sentence may answer. A bare "when" asks
+    for a time in news but for a condition in manuals ("when is root ignored?"), so it only ranks."""
     kind = answer_type(question)
-    return HOLDS[kind] if kind in REQUIRED else None
+    return HOLDS[kind] if kind in REQUIRED and not WHEN.match(question) else None
 
 
 def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
