@@ -121,3 +121,14 @@ def test_a_follow_up_without_a_pronoun_is_answered_on_the_last_topic(manual_bot:
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:
     answer = manual_bot.ask("when is the cache cleared?", sources=frozenset({"manual.md"}))
     assert not answer.abstained and "server restarts" in answer.citations[0].text, answer.text
+
+
+def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    reference = (
+        "queue.drain()\n\nThe queue.drain() method removes every waiting job and returns how many were removed.\n\n"
+        "queue.pause()\n\nThe queue.pause() method stops workers from taking new jobs."
+    )
+    bot.add_document(Document("queue.md", "Queue", reference))
+    answer = bot.ask("What does queue.drain() do?", sources=frozenset({"queue.md"}))
+    assert answer.citations and "removes every waiting job" in answer.citations[0].text, answer.text

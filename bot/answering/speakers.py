@@ -99,3 +99,9 @@ def topic(question: str, who: str) -> bool:
     """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
     asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
     return any(stem not in asked for stem in terms(ASKED.sub(" ", question)))
+
+
+def said_phrase(sentence: str) -> str:
+    """ "told CNN" when the sentence says whom they told, else "said"."""
+    told = re.search(r"\btold ([A-Z][\w]*(?: [A-Z][\w]*)*)", sentence)
+    return f"told {told.group(1)}" if told else "said"
