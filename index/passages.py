@@ -19,6 +19,7 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 SENTENCE_END = re.compile(
     r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9])|\n(?=[^\S\n]*+(?:[-*+#>]|\d++[.)])\s)"
 )
+FINISHED = re.compile(r"[.!?…]\W*$")
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
@@ -121,3 +122,9 @@ def make_passages(source: str, doc_hash: str, text: str, limit: int = MAX_PASSAG
         for number, (p_start, p_end) in enumerate(paragraph_spans(text), start=1)
         for start, end in group_sentences(text, p_start, p_end, limit)
     ]
+
+
+def unfinished(text: str) -> bool:
+    """Whether the text stops without ending a sentence: a heading, a signature, a label ("Limits",
+    "timeout.refresh()", "On POSIX:")."""
+    return not FINISHED.search(text)

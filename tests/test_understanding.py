@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from bot.answering.answer import Answer
 from bot.answering.conversation import Conversation, resolve_references
+from bot.answering.question import HOLDS
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
 from bot.core import Citebot
@@ -132,3 +133,24 @@ def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Cal
     bot.add_document(Document("queue.md", "Queue", reference))
     answer = bot.ask("What does queue.drain() do?", sources=frozenset({"queue.md"}))
     assert answer.citations and "removes every waiting job" in answer.citations[0].text, answer.text
+
+
+def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    history = (
+        "The harbour town was founded by fishermen. The harbour town grew quickly in the nineteenth century. "
+        "The harbour town had more than 16,000 people in 1840. A railway reached the harbour town in 1871. "
+        "By 1900 the harbour town had over 90,000 people, most of them dock workers. "
+        "Today the harbour town is a ferry port."
+    )
+    bot.add_document(Document("town.md", "Town", history))
+    answer = bot.ask("In 1840, about how many people lived in the harbour town?", sources=frozenset({"town.md"}))
+    assert answer.citations and "16,000 people in 1840" in answer.citations[0].text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dated"),
+    [("The duchy was founded in 911.", True), ("It flourished in the 10th century.", True), ("It grew.", False)],
+)
+def test_years_before_1500_and_centuries_are_dates(sentence: str, dated: bool) -> None:
+    assert HOLDS["date"](sentence) is dated

@@ -19,7 +19,7 @@ from bot.answering.confidence import shipped
 from bot.answering.question import content_words, expected_kind, parts, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, said_phrase, topic
 from bot.retrieve import Retrieval
-from index.passages import Passage, sentence_spans
+from index.passages import Passage, sentence_spans, unfinished
 from index.storage.lexical import matches, terms
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ SYNONYM = 0.65
 # weight is the middle of the best plateau on tune questions (bank tune P@1 48.1% at 0, 50.4% from 0.2 to 0.5;
 # SQuAD train unchanged)
 UNFINISHED_PENALTY = 0.4
-SENTENCE_END = re.compile(r"[.!?]\W*$")
+# a question's numbers ("1840", "1950s", "16,000") are terms too, matched exactly, never by meaning
+QUESTION_NUMBER = re.compile(r"\b\d[\d,.]*\d(?:s\b)?|\b\d\b")
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 MAX_CACHED_VECTORS = 100_000
 # a quotation covering this much of the topic is cited even when the model is unsure: few tune questions ask
@@ -172,7 +173,7 @@ class ExtractiveAnswerer:
         names = {name for found in stats.values() for name in found.names}
         words = {
             stem: word.capitalize() if word.capitalize() in names else word
-            for word in content_words(question)
+            for word in content_words(question) + QUESTION_NUMBER.findall(question)
             for stem in terms(word)
             if stem not in asked_terms
         }
@@ -250,7 +251,7 @@ class ExtractiveAnswerer:
         for term, word in words.items():
             if matches(term, own):
                 got += weight[term]
-            elif word.islower() and (similar := self.closest_word(word, text)) >= SYNONYM:
+            elif word.isalpha() and word.islower() and (similar := self.closest_word(word, text)) >= SYNONYM:
                 got += weight[term] * similar
             elif matches(term, context):
                 got += weight[term] / 2
@@ -293,8 +294,3 @@ class ExtractiveAnswerer:
     @staticmethod
     def cite(n: int, candidate: Candidate) -> Citation:
         return citation_of(n, candidate.info, candidate.passage, candidate.start, candidate.end, candidate.text)
-
-
-def unfinished(text: str) -> bool:
-    """Whether the text stops without ending a sentence ("timeout.refresh()", "Limits", "On POSIX:")."""
-    return not SENTENCE_END.search(text.strip())

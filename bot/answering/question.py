@@ -21,7 +21,11 @@ HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
 HAS_MONEY = re.compile(
     r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
 )
-HAS_DATE = re.compile(rf"\b(?:1[5-9]|20)\d\d\b|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago)\b", re.I)
+HAS_DATE = re.compile(
+    rf"\b(?:1\d|20)\d\d(?:s|\b)|\b(?:in|of|by|until|since|from|to|around|c\.)\s+\d{{3}}\b|\b\d{{1,4}}\s*(?:AD|BC|CE|BCE)\b"
+    rf"|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago|century|centuries|decade|era)\b",
+    re.I,
+)
 HAS_REASON = re.compile(
     r"\b(?:because|since|due to|so that|in order to|as a result|reason|why|to (?:help|avoid|prevent|ensure|allow|make)"
     r"|therefore|thus|so as|otherwise|which means|for (?:the|its|their))\b",
