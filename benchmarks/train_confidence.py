@@ -31,11 +31,13 @@ SCRATCH = Path("/tmp/citebot-conf")
 BANK = ROOT / "benchmarks" / "bank"
 CODE = [f"bot/answering/{name}.py" for name in ("extractive", "features", "question", "speakers")] + ["bot/retrieve.py"]
 
-from bot.answering.confidence import WEIGHTS, Model, fit  # noqa: E402
+from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
+from bot.answering.features import FEATURES  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core import Citebot, build, clean_question  # noqa: E402
 from index.documents import Document  # noqa: E402
+from index.errors import SettingsError  # noqa: E402
 from index.sources import load_file  # noqa: E402
 
 Examples = tuple[np.ndarray, np.ndarray, np.ndarray]  # feature rows, labels, answerable
@@ -149,10 +151,21 @@ def balanced(sets: list[Examples]) -> np.ndarray:
     )
 
 
+def ensure_weights() -> None:
+    """A weights file for today's features, so that the answerer can be built: when FEATURES changed, one that
+    knows nothing (the features it learns from are computed before any model weighs them)."""
+    try:
+        from_json(json.loads(WEIGHTS.read_text(encoding="utf-8")))
+    except (OSError, ValueError, SettingsError):
+        zeros = np.zeros(len(FEATURES))
+        WEIGHTS.write_text(json.dumps(Model(zeros, zeros + 1, zeros, 0.0, 0.5).to_json()) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     from index.embeddings import LocalEmbeddings
 
     started = time.perf_counter()
+    ensure_weights()
     embeddings = LocalEmbeddings()
     train_squad, dev_squad = squad("train"), squad("dev")
     squad_bot = bot_over("squad", [doc for doc, _ in train_squad + dev_squad], embeddings)
