@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from bot.answering.answer import Answer
 from bot.answering.conversation import Conversation, resolve_references
-from bot.answering.question import HOLDS
+from bot.answering.question import HOLDS, gives
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
 from bot.core import Citebot
@@ -154,3 +154,20 @@ def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot
 )
 def test_years_before_1500_and_centuries_are_dates(sentence: str, dated: bool) -> None:
     assert HOLDS["date"](sentence) is dated
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "question", "given"),
+    [
+        ("place", "The plant will be built in Poland.", "where in poland will the plant be built?", False),
+        ("place", "The plant will be built in Gdansk, Poland.", "where in Poland will the plant be built?", True),
+        ("date", "The vote took place in May.", "On which day in May was the vote?", False),
+        ("date", "The vote took place on Friday, 12 May.", "on which day in may was the vote?", True),
+        ("number", "In 2021 the club had new members.", "How many members did the club have in 2021?", False),
+        ("number", "In 2021 the club had 340 members.", "How many members did the club have in 2021?", True),
+    ],
+)
+def test_the_asked_detail_must_go_beyond_what_the_question_names(
+    kind: str, sentence: str, question: str, given: bool
+) -> None:
+    assert gives(kind, sentence, question) is given

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.answering.question import HOLDS, answer_type
+from bot.answering.question import answer_type, gives
 from index.storage.lexical import terms
 
 FEATURES = (
@@ -88,7 +88,7 @@ def row(
         exact,
         missing,
         float(kind is not None),
-        float(kind is not None and HOLDS[kind](best.text)),
+        float(kind is not None and gives(kind, best.text, question)),
         share(asked_terms(NAME, question), found),
         share(asked_terms(NUMBER, question), found),
         float(quoted is not None),

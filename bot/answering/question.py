@@ -85,7 +85,17 @@ def expected_kind(question: str) -> Callable[[str], bool] | None:
     """A test that an answering sentence must pass, or None when any sentence may answer. A bare "when" asks
     for a time in news but for a condition in manuals ("when is root ignored?"), so it only ranks."""
     kind = answer_type(question)
-    return HOLDS[kind] if kind in REQUIRED and not WHEN.match(question) else None
+    if kind not in REQUIRED or WHEN.match(question):
+        return None
+    return lambda sentence: gives(kind, sentence, question)
+
+
+def gives(kind: str, sentence: str, question: str) -> bool:
+    """Whether the sentence holds the asked kind of detail beyond the names, numbers and dates the question
+    already gives: "in March" does not answer "on which day in March?", nor "in Russia" "where in Russia?"."""
+    asked = {word.lower() for word in re.findall(r"\w+", question)}
+    rest = re.sub(r"\b(?:[A-Z]\w*|\d[\w,.]*)", lambda m: "_" if m.group().lower() in asked else m.group(), sentence)
+    return HOLDS[kind](rest)
 
 
 def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
