@@ -120,8 +120,11 @@ def test_a_follow_up_without_a_pronoun_is_answered_on_the_last_topic(manual_bot:
 
 
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:
-    answer = manual_bot.ask("when is the cache cleared?", sources=frozenset({"manual.md"}))
-    assert not answer.abstained and "server restarts" in answer.citations[0].text, answer.text
+    """No sentence of the manual holds a date: "when" must not filter them all out before the model judges."""
+    question = "when is the cache cleared?"
+    retrieval = manual_bot.retriever.search(question, sources=frozenset({"manual.md"}))
+    decision = manual_bot.answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
+    assert decision.ranked and "server restarts" in decision.ranked[0].text
 
 
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
