@@ -174,3 +174,9 @@ def test_the_asked_detail_must_go_beyond_what_the_question_names(
     kind: str, sentence: str, question: str, given: bool
 ) -> None:
     assert gives(kind, sentence, question) is given
+
+
+def test_a_short_question_without_and_is_a_new_topic_not_a_follow_up() -> None:
+    conversation = Conversation()
+    conversation.add("what is the default retry count?", "The default retry count is 3.")
+    assert resolve_references("tell me about the cache", conversation) == "Tell me about the cache"

@@ -10,11 +10,12 @@ from bot.answering.citations import names
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
 MAX_TURNS = 20
-# "what about the maximum?", "and on posix?" (its "and" already cut), "the promise versions?": a follow-up that
-# names only what changes; the last question supplies the rest of its topic
+LEAD = re.compile(r"^\s*(and|so|also|then)\b[,\s]*", re.IGNORECASE)
+# "what about the maximum?", "and on posix?": a follow-up that names only what changes, so the last question
+# supplies the rest of its topic; a short question without "and" may be a new topic, and is left alone
 ELLIPTICAL = re.compile(
-    r"^\s*(?:(?:what|how)\s+about\s+(?P<about>.+)|(?P<rest>(?!(?:what|who|whom|whose|when|where|which|why|how|is|are"
-    r"|was|were|do|does|did|can|could|should|would|will)\b)(?:\S+\s*){1,5}))$",
+    r"^\s*(?:(?:what|how)\s+about\s+(?P<about>.+)|(?P<led>and\b[,\s]*(?!(?:what|who|whom|whose|when|where|which|why"
+    r"|how|is|are|was|were|do|does|did|can|could|should|would|will)\b)(?:\S+\s*){1,5}))$",
     re.IGNORECASE,
 )
 
@@ -61,13 +62,14 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
     if last is None:
         return question
     context = f"{last.question} {last.answer}"
-    question = re.sub(r"^\s*(and|so|also|then)\b[,\s]*", "", question, flags=re.IGNORECASE)
+    elliptical = ELLIPTICAL.match(question)
+    question = LEAD.sub("", question)
     if (person := next(iter(people(context)), None)) and PERSON_PRONOUN.search(question):
         question = PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
     elif (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
         question = THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
-    elif elliptical := ELLIPTICAL.match(question):
-        named = elliptical.group("about") or elliptical.group("rest")
+    elif elliptical:
+        named = elliptical.group("about") or LEAD.sub("", elliptical.group("led"))
         question = f"{named.rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
     return question[:1].upper() + question[1:]
 
