@@ -40,9 +40,10 @@ def index_add(sources: tuple[str, ...], allow_private: bool, kb: str | None) -> 
         bot.documents(kb=name)  # an unknown KB is refused before reading anything
         targets = to_read(sources)
         progress.update(task, description="Indexing", total=len(targets))
-        for target, in_folder in targets:
-            add_one(bot, name, progress.console, target, in_folder, allow_private)
-            progress.advance(task)
+        with bot.bases.writing():  # the whole command: another writer is told at once, not let in between documents
+            for target, in_folder in targets:
+                add_one(bot, name, progress.console, target, in_folder, allow_private)
+                progress.advance(task)
 
 
 def to_read(sources: tuple[str, ...]) -> list[tuple[str, bool]]:
