@@ -186,3 +186,31 @@ def test_the_embedding_model_setting_is_honoured_or_refused(monkeypatch: pytest.
     )
     chosen = embeddings_for(remote)
     assert isinstance(chosen, OpenAIEmbeddings) and chosen.name == "openai:text-embedding-3-small"
+
+
+def test_index_add_keeps_other_writers_out_between_its_documents(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer (here a second lock on the same folder, as another process would take it) is refused
+    while `index add` is between two of its documents, not only while one is being written."""
+    from bot.cli import index_commands
+    from index.errors import IndexLocked
+    from index.storage.store import write_lock
+
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text(f"Note {name}\n\nThe {name} note.\n", encoding="utf-8")
+    refused: list[bool] = []
+    add_one = index_commands.add_one
+
+    def then_try_to_write(*args: object) -> None:
+        add_one(*args)  # type: ignore[arg-type]
+        try:
+            with write_lock(data_dir):
+                refused.append(False)
+        except IndexLocked:
+            refused.append(True)
+
+    monkeypatch.setattr(index_commands, "add_one", then_try_to_write)
+    result = invoke("index", "add", str(tmp_path / "one.txt"), str(tmp_path / "two.txt"))
+    assert result.exit_code == 0, result.output
+    assert refused == [True, True]
