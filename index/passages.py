@@ -19,7 +19,7 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 SENTENCE_END = re.compile(
     r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s++[\"'“‘(\[]?[A-Z0-9])|\n(?=[^\S\n]*+(?:[-*+#>]|\d++[.)])\s)"
 )
-FINISHED = re.compile(r"[.!?…]\W*$")
+SENTENCE_MARKS = ".!?…"
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen col lt sgt rep sen gov no fig jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e u.s u.k u.n a.m p.m".split()
@@ -126,5 +126,11 @@ def make_passages(source: str, doc_hash: str, text: str, limit: int = MAX_PASSAG
 
 def unfinished(text: str) -> bool:
     """Whether the text stops without ending a sentence: a heading, a signature, a label ("Limits",
-    "timeout.refresh()", "On POSIX:")."""
-    return not FINISHED.search(text)
+    "timeout.refresh()", "On POSIX:"). Read from the end, past closing quotes, brackets and spaces, up to the
+    first word character: a pattern searched from the start would retry at every mark (quadratic on "....")."""
+    for char in reversed(text):
+        if char in SENTENCE_MARKS:
+            return False
+        if char.isalnum() or char == "_":
+            return True
+    return True

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot.answering.citations import attributed_quotes
-from index.passages import make_passages, paragraph_spans
+from index.passages import make_passages, paragraph_spans, unfinished
 
 MEGABYTE = 1_000_000
 # Long runs of what the text passes look at: sentence ends, quotes, brackets, whitespace, capitals, words
@@ -51,6 +51,7 @@ def test_one_megabyte_run_is_split_and_quoted_in_seconds(piece: str) -> None:
     text = one_run(piece)
     assert seconds(lambda: make_passages("s", "h", text)) < 5
     assert seconds(lambda: quotes_of(text)) < 5
+    assert seconds(lambda: unfinished(text)) < 5
 
 
 @pytest.mark.timeout(60)

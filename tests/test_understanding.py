@@ -180,3 +180,12 @@ def test_a_short_question_without_and_is_a_new_topic_not_a_follow_up() -> None:
     conversation = Conversation()
     conversation.add("what is the default retry count?", "The default retry count is 3.")
     assert resolve_references("tell me about the cache", conversation) == "Tell me about the cache"
+
+
+@pytest.mark.timeout(10)
+def test_a_long_question_after_and_is_read_at_once() -> None:
+    """Many long words after "and" once made the follow-up pattern try every way of splitting them (minutes)."""
+    conversation = Conversation()
+    conversation.add("what is the default retry count?", "The default retry count is 3.")
+    rest = "x" * 200 + " " + "y" * 200 + " a b c d e f g"  # seven words: no follow-up, asked as it stands
+    assert resolve_references("and " + rest, conversation) == "X" + rest[1:]

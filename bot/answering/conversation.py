@@ -12,10 +12,11 @@ THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNOR
 MAX_TURNS = 20
 LEAD = re.compile(r"^\s*(and|so|also|then)\b[,\s]*", re.IGNORECASE)
 # "what about the maximum?", "and on posix?": a follow-up that names only what changes, so the last question
-# supplies the rest of its topic; a short question without "and" may be a new topic, and is left alone
+# supplies the rest of its topic; a short question without "and" may be a new topic, and is left alone. Words
+# are taken whole (possessive), so a long question that is no follow-up fails at once instead of backtracking
 ELLIPTICAL = re.compile(
     r"^\s*(?:(?:what|how)\s+about\s+(?P<about>.+)|(?P<led>and\b[,\s]*(?!(?:what|who|whom|whose|when|where|which|why"
-    r"|how|is|are|was|were|do|does|did|can|could|should|would|will)\b)(?:\S+\s*){1,5}))$",
+    r"|how|is|are|was|were|do|does|did|can|could|should|would|will)\b)(?:\S++\s*+){1,5}))$",
     re.IGNORECASE,
 )
 
