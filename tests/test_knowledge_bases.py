@@ -15,6 +15,7 @@ from index.documents import Document
 from index.embeddings import LocalEmbeddings
 from index.errors import IndexLocked, KnowledgeBaseError
 from index.passages import make_passages
+from index.storage.doc_stats import DocumentStats
 from index.storage.records import passage_metadata
 from index.storage.store import open_client, write_lock
 
@@ -98,6 +99,38 @@ def test_copy_keeps_the_vectors_and_embeds_nothing(bot: Citebot, monkeypatch: py
     assert "voles" in bot.ask("What does the kestrel hunt?", kb="copy").citations[0].text
     with pytest.raises(KnowledgeBaseError, match="already exists"):
         bot.copy_kb("birds", "copy")
+
+
+def test_copy_keeps_the_stored_statistics_and_computes_none(bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy carries each document's statistics and text chunks over as stored: nothing is computed from
+    the text, neither while copying nor when the copy answers (which would restore missing ones)."""
+    bot.create_kb("birds")
+    bot.add_document(Document("kestrel.txt", "Kestrel", KESTREL), kb="birds")
+    bot.add_document(Document("heron.txt", "Heron", HERON), kb="birds")
+    question = "What does the kestrel hunt?"
+    original = bot.ask(question, kb="birds")
+    with monkeypatch.context() as patched:
+        patched.setattr(DocumentStats, "of", lambda *_: pytest.fail("statistics computed again"))
+        bot.copy_kb("birds", "copy")
+        copied = bot.ask(question, kb="copy")
+        versions = [(info.source, info.sha256) for info in bot.documents(kb="birds")]
+        assert (
+            bot.parts_of("copy").store.stats.read(versions, [])[0]
+            == bot.parts_of("birds").store.stats.read(versions, [])[0]
+        )
+    assert copied.text == original.text
+    assert [(c.source, c.start, c.end) for c in copied.citations] == [
+        (c.source, c.start, c.end) for c in original.citations
+    ]
+
+
+def test_a_copy_of_documents_indexed_before_statistics_existed_answers(bot: Citebot) -> None:
+    """Such a version has no statistics to copy: the copy computes them when first read, as the source would."""
+    bot.create_kb("birds")
+    bot.add_document(Document("kestrel.txt", "Kestrel", KESTREL), kb="birds")
+    bot.parts_of("birds").store.stats.forget("kestrel.txt")  # as an index from before statistics
+    bot.copy_kb("birds", "copy")
+    assert "voles" in bot.ask("What does the kestrel hunt?", kb="copy").citations[0].text
 
 
 def test_ensure_kb_seeds_a_new_kb_from_default(bot: Citebot) -> None:
