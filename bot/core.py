@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import Citation, CitationMismatch
 from bot.answering.conversation import Conversation
 from bot.config import Settings
-from bot.knowledge import KnowledgeBases, unknown
+from bot.knowledge import KnowledgeBases, Track
 from bot.printable import CONTROL
 from bot.retrieve import Retriever
-from index.documents import Document, bundled_document
+from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
 from index.storage.consistency import CitedSpan
 from index.storage.context import Context
 from index.storage.layout import DEFAULT_KB as DEFAULT_KB  # re-exported: front ends import it from here
-from index.storage.layout import index_name, kb_names
 from index.storage.records import AddResult, DocumentInfo
-from index.storage.store import Progress, Store, open_client, write_lock
+from index.storage.store import Progress, Store, open_client
 
 Answering = Callable[[Store], tuple[Retriever, Answerer]]
 Wrap = Callable[[Answerer], Answerer]
@@ -207,6 +206,11 @@ class Citebot:
         """A new KB with `source`'s documents and their passages, vectors included (nothing re-embedded)."""
         self.bases.copy(source, target)
 
+    def rebuild(self, *, kb: str = DEFAULT_KB, track: Track = iter) -> int:
+        """Embed every stored document of the KB again with the configured model (`index rebuild`), under the
+        write lock; returns how many documents were stored."""
+        return self.bases.rebuild(kb, track)
+
     def ensure_kb(self, name: str, *, seed_from: str | None = DEFAULT_KB) -> None:
         """Create the KB on first use, as a copy of `seed_from` (empty when None); an existing one is kept."""
         with self.bases.writing():
@@ -265,22 +269,3 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
         return retriever, extractive
 
     return Citebot(bases, answering, settings)
-
-
-def rebuild(
-    settings: Settings, track: Callable[[list[Document]], Iterable[Document]] = iter, kb: str = DEFAULT_KB
-) -> int:
-    """Drop the KB's passages and embed every stored document again with the configured model, under the
-    write lock; `track` walks the documents (a front end's progress bar)."""
-    from index.storage.records import stored_documents
-
-    client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout)
-    if kb not in kb_names(client, settings.collection):
-        raise unknown(kb, kb_names(client, settings.collection))
-    name = index_name(settings.collection, kb)
-    with write_lock(settings.data_dir):
-        documents = stored_documents(client, name)
-        store = Store(client, embeddings_for(settings), name, fresh=True)
-        for document in track(documents or ([bundled_document()] if kb == DEFAULT_KB else [])):
-            store.add(document, force=True)
-    return len(documents)

@@ -8,15 +8,16 @@ in a thread, so that an operation made of others (copying a KB, seeding `default
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from index.documents import bundled_document
+from index.documents import Document, bundled_document
 from index.errors import KnowledgeBaseError
 from index.storage.chroma import latest
 from index.storage.copying import copy_documents
 from index.storage.layout import DEFAULT_KB, KB_NAME, check_kb_name, drop_index, index_name, kb_names
+from index.storage.records import stored_documents
 from index.storage.store import Store, write_lock
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
     from index.embeddings import NamedEmbeddings
+
+Track = Callable[[list[Document]], Iterable[Document]]  # walks the documents (a front end's progress bar)
 
 
 class KnowledgeBases:
@@ -94,6 +97,21 @@ class KnowledgeBases:
         with self.writing():
             origin = self.store(source)
             return copy_documents(origin, self.create(target))
+
+    def rebuild(self, name: str, track: Track = iter) -> int:
+        """Drop the KB's passages and embed every stored document again with the configured model, under the
+        write lock; returns how many documents were stored (an empty `default` gets the bundled article)."""
+        with self.writing():
+            if not self.exists(name):
+                raise unknown(name, self.names())
+            client, index = latest(self.client), index_name(self.settings.collection, name)
+            documents = stored_documents(client, index)  # without opening the passages (their model may differ)
+            store = Store(client, self.embeddings, index, fresh=True)
+            with self.opening:  # the store kept open before holds the dropped passages
+                self.stores[name] = store
+            for document in track(documents or ([bundled_document()] if name == DEFAULT_KB else [])):
+                store.add(document, force=True)
+        return len(documents)
 
     @contextmanager
     def writing(self) -> Iterator[None]:

@@ -3,8 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import Settings
-from bot.core import Citebot, rebuild
+from bot.core import Citebot
 from index.passages import Passage
 from index.storage.chroma import open_client
 from index.storage.consistency import check
@@ -39,5 +38,5 @@ def test_an_index_with_chromas_default_search_graph_is_reported_until_rebuilt(
     client.create_collection("citebot_passages", metadata=model, embedding_function=None)  # as before HNSW
     problems = check(make_bot().store)
     assert any("max_neighbors 16" in p and "citebot index rebuild" in p for p in problems), problems
-    rebuild(Settings(data_dir=data_dir))
+    make_bot().rebuild()
     assert check(make_bot().store) == []

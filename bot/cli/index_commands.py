@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,10 +160,10 @@ def index_check(kb: str | None) -> None:
 @kb_option
 def index_rebuild(kb: str | None) -> None:
     """Re-embed every stored document of a knowledge base with the configured embedding model."""
-    from bot.core import rebuild
+    from bot.core import build
 
     config = settings()
     with progress_display() as progress:
         task = progress.add_task("Rebuilding", total=None)  # reading the stored documents takes a while too
-        count = rebuild(config, lambda documents: progress.track(documents, task_id=task), chosen_kb(kb, config))
+        count = build(config).rebuild(kb=chosen_kb(kb, config), track=partial(progress.track, task_id=task))
     click.echo(f"rebuilt: {counted(count, 'document')}")

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.config import Settings
-from bot.core import Citebot, rebuild
+from bot.core import Citebot
 from index.documents import Document
 from index.passages import make_passages
 from index.sources import load_file
@@ -70,7 +69,7 @@ def add_the_old_way(bot: Citebot, document: Document) -> None:
 
 
 def test_an_index_with_the_old_passage_ids_is_reported_and_mended_by_rebuild(
-    make_bot: Callable[..., Citebot], tmp_path: Path, data_dir: Path
+    make_bot: Callable[..., Citebot], tmp_path: Path
 ) -> None:
     bot = make_bot()
     a, b = twins(tmp_path)
@@ -81,7 +80,7 @@ def test_an_index_with_the_old_passage_ids_is_reported_and_mended_by_rebuild(
     assert any(p.startswith(f"{a.source}: 0 passages stored, 3 expected") for p in problems), problems
     assert any(b.source in p and "older citebot" in p for p in problems), problems
     assert all("citebot index rebuild" in p for p in problems), problems
-    rebuild(Settings(data_dir=data_dir))
+    make_bot().rebuild()
     mended = make_bot()
     assert check(mended.store) == []
     assert answers_from(mended, a.source) and answers_from(mended, b.source)
