@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from chromadb.api.models.Collection import Collection
 
+import bot.answering.extractive as bot_extractive
 import index.storage.chroma
 import index.storage.store
 from bot.answering.answer import Answer, Answerer
 from bot.answering.conversation import Conversation
+from bot.answering.extractive import ExtractiveAnswerer
 from bot.core import DEFAULT_KB, Citebot
 from bot.retrieve import Retrieval
 from index.documents import Document
@@ -123,3 +125,33 @@ def test_a_documents_statistics_are_parsed_once_not_at_every_answer(
     bot.ask(QUESTION)
     bot.ask("What did Bayraktar say about Russia?")
     assert len(parsed) == 1  # the article's statistics, read with the first answer only
+
+
+def test_one_answer_calls_the_model_twice(bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The question's vector, then everything the answerer has not seen (sentences and the words it compares
+    by meaning) in one call: each call reads all the model's weights, however few its texts."""
+    answerer = bot.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    answerer.vectors.clear()
+    calls: list[int] = []
+    embed_documents = answerer.embeddings.embed_documents
+
+    def counted(texts: list[str]) -> list[list[float]]:
+        calls.append(len(texts))
+        return embed_documents(texts)
+
+    monkeypatch.setattr(answerer.embeddings, "embed_documents", counted)
+    answer = bot.ask("what did the company want people to do with the money they raised?")  # "money" ~ "funds"
+    assert len(calls) == 2 and calls[0] == 1, calls  # embed_query goes through embed_documents
+    assert answer.confidence > 0
+
+
+def test_a_full_vector_cache_is_emptied_without_losing_the_vectors_asked_for(
+    bot: Citebot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answerer = bot.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    monkeypatch.setattr(bot_extractive, "MAX_CACHED_VECTORS", 1)
+    answerer.vectors.clear()
+    answerer.embed(["drone", "factory"])
+    assert [v.shape for v in answerer.embed(["drone", "Russia"])] == [(384,), (384,)]

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.answering.question import answer_type, gives
+from bot.answering.question import NUMBER, answer_type, gives
 from index.storage.lexical import terms
 
 FEATURES = (
@@ -34,7 +34,6 @@ FEATURES = (
     "retrieval",  # the passage's fused (dense + BM25) retrieval score
 )
 NAME = re.compile(r"(?<!^)\b[A-Z][\w-]+")
-NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 FIRST_WORD = re.compile(r"^\W*\w+")
 
 

@@ -17,6 +17,8 @@ DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
 MEASURES = "speed|range|price|cost|weight|size|length|height|altitude|population|budget|salary|age|capacity"
 
+# a number as a term: whole ("v2" is a name, not 2), with its decade's "s" ("1950s"), matched exactly, never by meaning
+NUMBER = re.compile(r"\b\d[\d,.]*\d(?:s\b)?|\b\d\b")
 HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
 HAS_MONEY = re.compile(
     r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
