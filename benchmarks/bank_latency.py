@@ -4,7 +4,7 @@
 
 The first pass meets each question's sentences and words for the first time (the answerer embeds them with
 MiniLM and keeps them); the second asks the same questions again, as a long-running bot meets familiar text.
-Uses the index `make train` caches under /tmp/citebot-conf (built on first use).
+Uses the index `make train` caches under /tmp/citebot-conf/<clone> (built on first use).
 """
 
 from __future__ import annotations

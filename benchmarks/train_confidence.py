@@ -10,7 +10,7 @@ benchmarks/bank/tune.jsonl (every bank document in one index, so the others are 
 unanswerable questions weigh as much, in all, as answerable ones, and the bank weighs as much as SQuAD.
 Validation: the SQuAD Normans article (../shared/bench/squad2/dev) and benchmarks/bank/validation.jsonl;
 the threshold maximises their mean decision accuracy, smoothed over +-0.02. Writes bot/confidence.json.
-Indexes and features are cached under /tmp/citebot-conf.
+Indexes and features are cached under /tmp/citebot-conf/<clone>.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SCRATCH = Path("/tmp/citebot-conf")
+# One folder per clone: the bank's documents are stored under their absolute paths, so another clone's (or
+# worktree's) copies in a shared index would be distractors identical to the gold documents, their sentences
+# counted wrong (this happened: 4 copies of each bank document, until this stop).
+SCRATCH = Path("/tmp/citebot-conf") / hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 BANK = ROOT / "benchmarks" / "bank"
 CODE = [f"bot/answering/{name}.py" for name in ("extractive", "features", "question", "speakers")]
 CODE += ["bot/retrieve.py", "index/passages.py"]
@@ -37,7 +40,7 @@ from bot.answering.conversation import Conversation  # noqa: E402
 from bot.answering.features import FEATURES  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core import Citebot, build, clean_question  # noqa: E402
-from index.documents import Document  # noqa: E402
+from index.documents import Document, bundled_document  # noqa: E402
 from index.errors import SettingsError  # noqa: E402
 from index.sources import load_file  # noqa: E402
 
@@ -57,12 +60,14 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def bot_over(name: str, documents: list[Document], embeddings: Any) -> Citebot:
-    """A bot whose index, cached under /tmp, holds these documents."""
+    """A bot whose index, cached under /tmp, holds these documents and no others."""
     bot = build(Settings(data_dir=SCRATCH / f"index-{name}"), embeddings, answerer="extractive")
-    known = {info.source for info in bot.documents()}
+    wanted = {document.source for document in documents}
+    for info in bot.documents():
+        if info.source not in wanted:
+            bot.remove_document(info.source)
     for document in documents:
-        if document.source not in known:
-            bot.add_document(document)
+        bot.add_document(document)  # a no-op for a document already stored as it is
     return bot
 
 
@@ -76,7 +81,9 @@ def squad(split: str) -> list[tuple[Document, list[dict[str, Any]]]]:
 
 
 def bank_documents() -> list[Document]:
-    return [load_file(path) for path in sorted((BANK / "docs").iterdir()) if not path.name.endswith(".stored.txt")]
+    """The bank's five files and the bundled article (some bank questions are about it)."""
+    files = sorted(path for path in (BANK / "docs").iterdir() if not path.name.endswith(".stored.txt"))
+    return [load_file(path) for path in files] + [bundled_document()]
 
 
 def source_of(bot: Citebot, doc: str) -> str:
