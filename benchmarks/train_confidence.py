@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 # counted wrong (this happened: 4 copies of each bank document, until this stop).
 SCRATCH = Path("/tmp/citebot-conf") / hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 BANK = ROOT / "benchmarks" / "bank"
-CODE = [f"bot/answering/{name}.py" for name in ("extractive", "features", "question", "speakers")]
+CODE = [f"bot/answering/{name}.py" for name in ("extractive", "features", "question", "speakers", "vectors")]
 CODE += ["bot/retrieve.py", "index/passages.py"]
 
 from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402

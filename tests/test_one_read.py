@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from chromadb.api.models.Collection import Collection
 
-import bot.answering.extractive as bot_extractive
 import index.storage.chroma
 import index.storage.store
 from bot.answering.answer import Answer, Answerer
@@ -132,7 +131,7 @@ def test_one_answer_calls_the_model_twice(bot: Citebot, monkeypatch: pytest.Monk
     by meaning) in one call: each call reads all the model's weights, however few its texts."""
     answerer = bot.answerer
     assert isinstance(answerer, ExtractiveAnswerer)
-    answerer.vectors.clear()
+    answerer.vectors.known.clear()
     calls: list[int] = []
     embed_documents = answerer.embeddings.embed_documents
 
@@ -151,7 +150,7 @@ def test_a_full_vector_cache_is_emptied_without_losing_the_vectors_asked_for(
 ) -> None:
     answerer = bot.answerer
     assert isinstance(answerer, ExtractiveAnswerer)
-    monkeypatch.setattr(bot_extractive, "MAX_CACHED_VECTORS", 1)
-    answerer.vectors.clear()
-    answerer.embed(["drone", "factory"])
-    assert [v.shape for v in answerer.embed(["drone", "Russia"])] == [(384,), (384,)]
+    monkeypatch.setattr("bot.answering.vectors.MAX_CACHED", 1)
+    answerer.vectors.known.clear()
+    answerer.vectors.of(["drone", "factory"])
+    assert [v.shape for v in answerer.vectors.of(["drone", "Russia"])] == [(384,), (384,)]

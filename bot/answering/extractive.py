@@ -6,7 +6,6 @@ then judges whether the first one answers, and abstains below its threshold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from bot.answering.citations import Citation, Quote, attributed_quotes, citation
 from bot.answering.confidence import shipped
 from bot.answering.question import NUMBER, content_words, expected_kind, parts, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, said_phrase, topic
+from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
 from index.passages import Passage, sentence_spans, unfinished
 from index.storage.lexical import matches, terms
@@ -61,7 +61,6 @@ SYNONYM = 0.65
 # SQuAD train unchanged)
 UNFINISHED_PENALTY = 0.4
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
-MAX_CACHED_VECTORS = 100_000
 # a quotation covering this much of the topic is cited even when the model is unsure: few tune questions ask
 # what someone said, so the model has not learnt how such a quotation looks (the topic is often in the lead-in)
 SPEAKER_TOPIC = 0.3
@@ -98,7 +97,7 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings
         self.model = shipped()
         self.threshold = self.model.threshold if min_confidence is None else min_confidence
-        self.vectors: dict[str, np.ndarray] = {}  # sentence or word -> embedding; the corpus rarely changes
+        self.vectors = Vectors(embeddings)
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
         from bot.answering.conversation import resolve_references
@@ -229,7 +228,7 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         """The candidate sentences with their similarity to the question and weighted term coverage."""
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        vectors = self.embed([c.text for c in candidates], also=self.compared_words(words, candidates, found))
+        vectors = self.vectors.of([c.text for c in candidates], also=self.compared_words(words, candidates, found))
         query = np.asarray(retrieval.query_vector)
         return [
             replace(
@@ -250,7 +249,7 @@ class ExtractiveAnswerer:
         for term, word in words.items():
             if matches(term, own):
                 got += weight[term]
-            elif term in meant and (similar := self.closest_word(word, text)) >= SYNONYM:
+            elif term in meant and (similar := self.vectors.closest_word(word, text)) >= SYNONYM:
                 got += weight[term] * similar
             elif matches(term, context):
                 got += weight[term] / 2
@@ -268,14 +267,6 @@ class ExtractiveAnswerer:
         ]
         return [*meant.values(), *(word for text in lacking for word in content_words(text))]
 
-    def closest_word(self, word: str, text: str) -> float:
-        """The highest similarity between a question word and any word of the sentence ("money" ~ "funds")."""
-        others = content_words(text)
-        if not others:
-            return 0.0
-        vectors = self.embed([word, *others])
-        return float(np.max(np.stack(vectors[1:]) @ vectors[0]))
-
     @staticmethod
     def sentences(passage: Passage, context: Context) -> list[Candidate]:
         """The passage's sentences, each with the sentence before it, from the text around it that retrieval
@@ -290,19 +281,6 @@ class ExtractiveAnswerer:
             Candidate(passage, start + base, end + base, text[p_start:p_end], text, base, stats=stats, info=info)
             for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
         ]
-
-    def embed(self, texts: list[str], also: Sequence[str] = ()) -> list[np.ndarray]:
-        """The texts' vectors, embedding those not seen yet, and the texts `also` lists, in one model call: each
-        call reads all the model's weights, however few its texts (a word alone takes 6 ms, 1.5 ms among 32)."""
-        if len(self.vectors) > MAX_CACHED_VECTORS:
-            self.vectors.clear()  # bounded memory for a long-running bot over a large corpus
-        missing = list(dict.fromkeys(text for text in [*texts, *also] if text not in self.vectors))
-        if missing:
-            vectors = self.embeddings.embed_documents(missing)
-            self.vectors.update(
-                (text, np.asarray(vector, dtype=np.float32)) for text, vector in zip(missing, vectors, strict=True)
-            )
-        return [self.vectors[text] for text in texts]
 
     @staticmethod
     def cite(n: int, candidate: Candidate) -> Citation:
