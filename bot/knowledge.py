@@ -16,7 +16,7 @@ from index.documents import Document, bundled_document
 from index.errors import KnowledgeBaseError
 from index.storage.chroma import latest
 from index.storage.copying import copy_documents
-from index.storage.layout import DEFAULT_KB, KB_NAME, check_kb_name, drop_index, index_name, kb_names
+from index.storage.layout import DEFAULT_KB, KB_NAME, check_kb_name, collection_names, drop_index, index_name, kb_names
 from index.storage.records import stored_documents
 from index.storage.store import Store, write_lock
 
@@ -49,17 +49,27 @@ class KnowledgeBases:
 
     def store(self, name: str) -> Store:
         """The KB's store, following other processes' writes; KnowledgeBaseError for an unknown name."""
+        seed = False
         with self.opening:
             store = self.stores.get(name)
             if store is None:
                 if not self.exists(name):
                     raise unknown(name, self.names())
+                new = self.new_default(name)
                 store = self.stores[name] = self.open(name)
-        if name == DEFAULT_KB and not store.catalog:
-            with self.writing():  # a fresh index starts with the bundled article
+                seed = new and not store.catalog
+        if seed:  # a new index starts with the bundled article; a user who removes it keeps it removed
+            with self.writing():
                 store.add(bundled_document())
         store.follow()
         return store
+
+    def new_default(self, name: str) -> bool:
+        """Whether this is the `default` KB of a new index, whose collections do not exist yet: it gets the
+        bundled article (an index from an earlier release may hold `default` under other names; `open` adopts
+        them, and their catalog is not empty)."""
+        documents = f"{index_name(self.settings.collection, name)}_documents"
+        return name == DEFAULT_KB and documents not in collection_names(latest(self.client), self.settings.collection)
 
     def refresh(self, name: str) -> None:
         """Follow other processes' writes to the KB (re-read its catalog when it is over REFRESH_SECONDS old,
@@ -100,16 +110,16 @@ class KnowledgeBases:
 
     def rebuild(self, name: str, track: Track = iter) -> int:
         """Drop the KB's passages and embed every stored document again with the configured model, under the
-        write lock; returns how many documents were stored (an empty `default` gets the bundled article)."""
+        write lock; returns how many documents were stored (a new index's `default` gets the bundled article)."""
         with self.writing():
             if not self.exists(name):
                 raise unknown(name, self.names())
-            client, index = latest(self.client), index_name(self.settings.collection, name)
+            client, index, new = latest(self.client), index_name(self.settings.collection, name), self.new_default(name)
             documents = stored_documents(client, index)  # without opening the passages (their model may differ)
             store = Store(client, self.embeddings, index, fresh=True)
             with self.opening:  # the store kept open before holds the dropped passages
                 self.stores[name] = store
-            for document in track(documents or ([bundled_document()] if name == DEFAULT_KB else [])):
+            for document in track(documents or ([bundled_document()] if new else [])):
                 store.add(document, force=True)
         return len(documents)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner, Result
 from bot.cli.app import cli
 from bot.config import Settings
 from bot.core import DEFAULT_KB, Citebot, build
-from index.documents import Document
+from index.documents import Document, bundled_document
 from index.embeddings import LocalEmbeddings
 from index.errors import IndexLocked, KnowledgeBaseError
 from index.passages import make_passages
@@ -207,3 +208,16 @@ def test_a_kb_whose_store_reopened_the_client_leaves_the_others_working(bot: Cit
     bot.store.reopen()  # the default KB's store, as its refresh does after another process wrote
     assert "voles" in bot.ask("What does the kestrel hunt?", kb="birds").citations[0].text
     assert bot.ask(BAYKAR).citations
+
+
+def test_the_bundled_article_once_removed_stays_removed(make_bot: Callable[..., Citebot]) -> None:
+    """A new index starts with the bundled article; a user who removes it keeps an empty default KB, in this
+    process and the next, and does not get it back when adding their own documents."""
+    bot = make_bot()
+    article = bundled_document().source
+    assert [info.source for info in bot.documents()] == [article]
+    bot.remove_document(article)
+    assert bot.documents() == []
+    assert make_bot().documents() == []
+    bot.add_document(Document("notes/kestrel.txt", "Kestrel", KESTREL))
+    assert [info.source for info in make_bot().documents()] == ["notes/kestrel.txt"]

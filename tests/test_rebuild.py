@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,8 +52,14 @@ def test_the_same_bot_answers_after_rebuilding(bot: Citebot) -> None:
     assert bot.check(kb="birds") == []
 
 
-def test_an_empty_default_kb_gets_the_bundled_article_back(bot: Citebot) -> None:
+def test_a_default_kb_emptied_by_its_user_stays_empty(bot: Citebot) -> None:
     bot.remove_document(bundled_document().source)
+    assert bot.rebuild() == 0
+    assert bot.documents() == []
+
+
+def test_rebuilding_a_new_index_gives_it_the_bundled_article(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()  # no KB opened yet: nothing has been created
     assert bot.rebuild() == 0
     assert [info.source for info in bot.documents()] == [bundled_document().source]
 
