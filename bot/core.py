@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
@@ -210,6 +211,11 @@ class Citebot:
         """Embed every stored document of the KB again with the configured model (`index rebuild`), under the
         write lock; returns how many documents were stored."""
         return self.bases.rebuild(kb, track)
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the index's write lock across several writes (IndexLocked when another process has it); the
+        writes inside take it again, as this process's."""
+        return self.bases.writing()
 
     def ensure_kb(self, name: str, *, seed_from: str | None = DEFAULT_KB) -> None:
         """Create the KB on first use, as a copy of `seed_from` (empty when None); an existing one is kept."""

@@ -228,24 +228,32 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         """The candidate sentences with their similarity to the question and weighted term coverage."""
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
-        vectors = self.vectors.of([c.text for c in candidates], also=self.compared_words(words, candidates, found))
+        meant = by_meaning(words)
+        vectors = self.vectors.of([c.text for c in candidates], also=compared_words(meant, candidates, found))
         query = np.asarray(retrieval.query_vector)
         return [
             replace(
                 candidate,
                 dense=float(vector @ query),
-                coverage=self.coverage(words, weight[candidate.passage.doc_hash], candidate.text, own, context),
+                coverage=self.coverage(words, meant, weight[candidate.passage.doc_hash], candidate.text, own, context),
             )
             for candidate, vector, (own, context) in zip(candidates, vectors, found, strict=True)
         ]
 
     def coverage(
-        self, words: dict[str, str], weight: dict[str, float], text: str, own: set[str], context: set[str]
+        self,
+        words: dict[str, str],
+        meant: dict[str, str],
+        weight: dict[str, float],
+        text: str,
+        own: set[str],
+        context: set[str],
     ) -> float:
-        """Weighted share of the question's terms in the sentence: exact, by meaning, or in the sentence before."""
+        """Weighted share of the question's terms in the sentence: exact, by meaning (the `meant` ones), or in the
+        sentence before."""
         if not words:
             return 0.0
-        got, meant = 0.0, by_meaning(words)
+        got = 0.0
         for term, word in words.items():
             if matches(term, own):
                 got += weight[term]
@@ -254,18 +262,6 @@ class ExtractiveAnswerer:
             elif matches(term, context):
                 got += weight[term] / 2
         return got / sum(weight.values())
-
-    @staticmethod
-    def compared_words(
-        words: dict[str, str], candidates: list[Candidate], found: list[tuple[set[str], set[str]]]
-    ) -> list[str]:
-        """The words `coverage` will compare by meaning: the question's, and those of each sentence that lacks
-        one of them."""
-        meant = by_meaning(words)
-        lacking = [
-            c.text for c, (own, _) in zip(candidates, found, strict=True) if not all(matches(t, own) for t in meant)
-        ]
-        return [*meant.values(), *(word for text in lacking for word in content_words(text))]
 
     @staticmethod
     def sentences(passage: Passage, context: Context) -> list[Candidate]:
@@ -291,3 +287,12 @@ def by_meaning(words: dict[str, str]) -> dict[str, str]:
     """The question terms that may match a sentence's word by meaning: lowercase words (a name or a number is
     matched only exactly)."""
     return {term: word for term, word in words.items() if word.isalpha() and word.islower()}
+
+
+def compared_words(
+    meant: dict[str, str], candidates: list[Candidate], found: list[tuple[set[str], set[str]]]
+) -> list[str]:
+    """The words `coverage` will compare by meaning: the question's `meant` ones, and those of each sentence
+    that lacks one of them."""
+    lacking = [c.text for c, (own, _) in zip(candidates, found, strict=True) if not all(matches(t, own) for t in meant)]
+    return [*meant.values(), *(word for text in lacking for word in content_words(text))]

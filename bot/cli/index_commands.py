@@ -41,7 +41,7 @@ def index_add(sources: tuple[str, ...], allow_private: bool, kb: str | None) -> 
         bot.documents(kb=name)  # an unknown KB is refused before reading anything
         targets = to_read(sources)
         progress.update(task, description="Indexing", total=len(targets))
-        with bot.bases.writing():  # the whole command: another writer is told at once, not let in between documents
+        with bot.writing():  # the whole command: another writer is told at once, not let in between documents
             for target, in_folder in targets:
                 add_one(bot, name, progress.console, target, in_folder, allow_private)
                 progress.advance(task)
