@@ -253,7 +253,8 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
     `answerer` is "extractive" or "llm"; by default the LLM when one is configured, with the extractive
     answerer as its fallback.
     """
-    from bot.answering.extractive import WINDOW_BEFORE, ExtractiveAnswerer
+    from bot.answering.candidates import WINDOW
+    from bot.answering.extractive import ExtractiveAnswerer
     from index.errors import SettingsError
 
     chosen = answerer or ("llm" if settings.llm_configured else "extractive")
@@ -267,7 +268,7 @@ def build(settings: Settings, embeddings: NamedEmbeddings | None = None, answere
 
     def answering(store: Store) -> tuple[Retriever, Answerer]:
         extractive = ExtractiveAnswerer(embeddings, settings.min_confidence)
-        retriever = Retriever(store, embeddings, before=WINDOW_BEFORE, whole=chosen == "llm")
+        retriever = Retriever(store, embeddings, around=WINDOW, whole=chosen == "llm")
         if chosen == "llm":
             from bot.llm.answerer import llm_answerer
 

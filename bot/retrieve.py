@@ -62,14 +62,19 @@ class Retriever:
     """Finds the passages most likely to answer a question, optionally within some sources."""
 
     def __init__(
-        self, store: Store, embeddings: NamedEmbeddings, depth: int = 30, before: int = 0, whole: bool = False
+        self,
+        store: Store,
+        embeddings: NamedEmbeddings,
+        depth: int = 30,
+        around: tuple[int, int] = (0, 0),
+        whole: bool = False,
     ) -> None:
-        """`before`: how much text ahead of each passage the answerer reads; `whole`: whether it reads whole
+        """`around`: how much text ahead of and after each passage the answerer reads; `whole`: whether it reads whole
         documents (the LLM answerer's citation check does)."""
         self.store = store
         self.embeddings = embeddings
         self.depth = depth
-        self.before = before
+        self.around = around
         self.whole = whole
 
     def search(self, question: str, k: int = 12, sources: frozenset[str] | None = None) -> Retrieval:
@@ -80,7 +85,7 @@ class Retriever:
         with Timer(timings, "fusion"):
             hits = fuse(rankings, k)
         with Timer(timings, "read"):
-            context = self.store.context_for([hit.passage for hit in hits], self.before, self.whole)
+            context = self.store.context_for([hit.passage for hit in hits], self.around, self.whole)
         return Retrieval(hits, vector, timings, context)
 
     def rankings(

@@ -138,6 +138,47 @@ def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Cal
     assert answer.citations and "removes every waiting job" in answer.citations[0].text, answer.text
 
 
+REFERENCE = (
+    "pool.resize(size)\n\nAdded in: v2.1.0\n\n- size <integer>\n\n"
+    "Changes the number of workers in the pool, stopping idle ones first.\n\n"
+    "pool.close()\n\nAdded in: v1.0.0\n\n- Returns: <Promise>\n\n"
+    "Stops every worker once its current job is done and rejects new jobs.\n\n"
+    "pool.stats()\n\nAdded in: v3.4.0\n\nReports how many jobs are waiting and how many workers are busy."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "held"),
+    [
+        ("What does pool.resize() do?", "Changes the number of workers"),
+        ("what happens when I call pool.close", "rejects new jobs"),
+        ("When was pool.stats added?", "Added in: v3.4.0"),
+    ],
+)
+def test_an_api_entry_is_ranked_with_its_heading_and_the_sentence_below(
+    make_bot: Callable[..., Citebot], question: str, held: str
+) -> None:
+    """A heading and the lines under it that end no sentence (each a paragraph, so a passage, of its own) are
+    one candidate with the sentence that says what the entry does: alone, neither answers."""
+    bot = make_bot()
+    bot.add_document(Document("pool.md", "Pool", REFERENCE))
+    retrieval = bot.retriever.search(question, sources=frozenset({"pool.md"}))
+    best = bot.answerer.decisions(question, retrieval)[0].ranked[0]  # type: ignore[attr-defined]
+    entry = question.split("pool.")[1].split("(")[0].split()[0].rstrip("?")
+    assert best.text.startswith(f"pool.{entry}(") and held in best.text, best.text
+    assert REFERENCE[best.start : best.end] == best.text
+
+
+def test_an_api_entry_is_cited_whole(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    bot.add_document(Document("pool.md", "Pool", REFERENCE))
+    answer = bot.ask("What does pool.resize() do?", sources=frozenset({"pool.md"}))
+    assert len(answer.citations) == 1, answer.text
+    cited = answer.citations[0]
+    assert cited.text.startswith("pool.resize(size)") and "Changes the number of workers" in cited.text
+    assert REFERENCE[cited.start : cited.end] == cited.text
+
+
 def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot: Callable[..., Citebot]) -> None:
     bot = make_bot()
     history = (

@@ -6,70 +6,33 @@ then judges whether the first one answers, and abstains below its threshold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.answering import features
 from bot.answering.answer import Answer, TokenSink, abstention
+from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
 from bot.answering.question import NUMBER, content_words, expected_kind, parts, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, said_phrase, topic
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
-from index.passages import Passage, sentence_spans, unfinished
 from index.storage.lexical import matches, terms
 
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
     from index.embeddings import NamedEmbeddings
-    from index.storage.context import Context
-    from index.storage.doc_stats import DocumentStats
-    from index.storage.records import DocumentInfo
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
-
-    passage: Passage
-    start: int  # absolute offsets into the document
-    end: int
-    context: str  # the sentence before, which often names the topic a quotation is about
-    window: str = field(repr=False)  # the document's text around the passage, read by retrieval
-    window_start: int  # where `window` starts in the document
-    stats: DocumentStats = field(repr=False, compare=False)  # its document's statistics, computed at ingest
-    info: DocumentInfo = field(repr=False, compare=False)  # its document's catalog record
-    dense: float = 0.0
-    coverage: float = 0.0
-    theirs: tuple[Quote, ...] = ()  # its quotations of the person a "what did X say" question asks about
-
-    @property
-    def text(self) -> str:
-        return self.passage.text[self.start - self.passage.start : self.end - self.passage.start]
-
-    @property
-    def score(self) -> float:
-        return self.dense + COVERAGE_WEIGHT * self.coverage - UNFINISHED_PENALTY * unfinished(self.text)
 
 
 SYNONYM = 0.65
-# a line with no sentence end (a heading, a signature, a label) names a topic, and its answer follows it; the
-# weight is the middle of the best plateau on tune questions (bank tune P@1 48.1% at 0, 50.4% from 0.2 to 0.5;
-# SQuAD train unchanged)
-UNFINISHED_PENALTY = 0.4
-COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 # a quotation covering this much of the topic is cited even when the model is unsure: few tune questions ask
 # what someone said, so the model has not learnt how such a quotation looks (the topic is often in the lead-in)
 SPEAKER_TOPIC = 0.3
 SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
 RUNNER_UP = 0.75  # ... at this share of the threshold (tune: SQuAD recall +0.6 points, 12 more characters p50)
-CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
-LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
-WINDOW_BEFORE = CONTEXT_CHARS + LOOK_BEHIND  # the text ahead of each passage that retrieval reads for us
-
 Weights = dict[str, dict[str, float]]  # document version -> question term -> its weight there
 
 
@@ -129,7 +92,7 @@ class ExtractiveAnswerer:
 
     def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
         """One decision per part of the question (most questions have one), each on the same passages."""
-        candidates = [c for hit in retrieval.hits for c in self.sentences(hit.passage, retrieval.context)]
+        candidates = candidates_of(retrieval)
         windows = list(dict.fromkeys(c.window for c in candidates))
         return [
             self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
@@ -262,21 +225,6 @@ class ExtractiveAnswerer:
             elif matches(term, context):
                 got += weight[term] / 2
         return got / sum(weight.values())
-
-    @staticmethod
-    def sentences(passage: Passage, context: Context) -> list[Candidate]:
-        """The passage's sentences, each with the sentence before it, from the text around it that retrieval
-        read, with its document's statistics (its sentences' terms weigh the question's words) and record."""
-        base = max(0, passage.start - WINDOW_BEFORE)
-        text = context.text(passage, base)
-        stats, info = context.stats_of(passage), context.catalog[passage.source]
-        spans = sentence_spans(text, passage.start - base, passage.end - base)
-        before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
-        previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
-        return [
-            Candidate(passage, start + base, end + base, text[p_start:p_end], text, base, stats=stats, info=info)
-            for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
-        ]
 
     @staticmethod
     def cite(n: int, candidate: Candidate) -> Citation:

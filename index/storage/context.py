@@ -44,11 +44,12 @@ class Context:
     def window(self, passage: Passage) -> Window:
         return self.windows[passage.id]
 
-    def text(self, passage: Passage, start: int) -> str:
-        """The passage's document from offset `start` to the passage's end, from its window."""
-        found = self.window(passage).span(start, passage.end)
+    def text(self, passage: Passage, start: int, end: int) -> str:
+        """The passage's document from offset `start` to `end` (clipped at the document's end), from its window."""
+        window = self.window(passage)
+        found = window.span(start, min(end, window.start + len(window.text)))
         if found is None:
-            msg = f"retrieval read the text of {passage.id} from {self.window(passage).start}, not from {start}"
+            msg = f"retrieval read the text of {passage.id} from {window.start}, not from {start} to {end}"
             raise InternalError(msg)
         return found
 
@@ -72,13 +73,18 @@ def read_context(
     stats: StatsStore,
     catalog: dict[str, DocumentInfo],
     passages: list[Passage],
-    before: int,
+    around: tuple[int, int],
     documents: dict[str, Document] | None = None,
 ) -> Context:
-    """The context of the passages: windows from `before` characters ahead of each one to its end, read from
+    """The context of the passages: windows from `around[0]` characters ahead of each one to `around[1]` after it
+    (or the document's end), read from
     the stats collection's chunks (or cut from `documents`, when the whole documents were read instead)."""
     versions = list(dict.fromkeys((p.source, p.doc_hash) for p in passages))
-    spans = [(p.source, p.doc_hash, max(0, p.start - before), p.end) for p in passages]
+    before, after = around
+    spans = [
+        (p.source, p.doc_hash, max(0, p.start - before), max(p.end, min(p.end + after, catalog[p.source].chars)))
+        for p in passages
+    ]
     if documents is not None:
         stale = [source for source, sha256 in versions if documents[source].sha256 != sha256]
         if stale:

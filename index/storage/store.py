@@ -162,10 +162,10 @@ class Store:
             for source, (info, text) in found.items()
         }
 
-    def context_for(self, passages: list[Passage], before: int, whole: bool = False) -> Context:
+    def context_for(self, passages: list[Passage], around: tuple[int, int], whole: bool = False) -> Context:
         """What an answer reads of the passages, in one batch: see index.storage.context."""
         documents = self.read_documents(sorted({p.source for p in passages})) if whole and passages else None
-        return read_context(self.stats, self.catalog, passages, before, documents)
+        return read_context(self.stats, self.catalog, passages, around, documents)
 
     def add(self, document: Document, progress: Progress | None = None, force: bool = False) -> AddResult:
         """Index a document; a changed version replaces the old one at a single point."""
