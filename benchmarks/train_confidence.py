@@ -35,7 +35,7 @@ BANK = ROOT / "benchmarks" / "bank"
 CODE = [
     f"bot/answering/{name}.py" for name in ("candidates", "extractive", "features", "question", "speakers", "vectors")
 ]
-CODE += ["bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
+CODE += ["bot/answering/conversation.py", "bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
 
 from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402

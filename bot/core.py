@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import Citation, CitationMismatch
-from bot.answering.conversation import Conversation
+from bot.answering.conversation import Conversation, on_topic
 from bot.config import Settings
 from bot.knowledge import KnowledgeBases, Track
 from bot.printable import CONTROL
-from bot.retrieve import Retriever
+from bot.retrieve import Retrieval, Retriever
 from index.documents import Document
 from index.embeddings import NamedEmbeddings
 from index.errors import IndexMissing, QuestionError
@@ -116,15 +116,13 @@ class Citebot:
         parts.store.require_documents()
         scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
         standalone = parts.answerer.rewrite(question, conversation)
-        retrieval = parts.retriever.search(standalone, sources=scope)
-        count = len(scope) if scope else len(parts.store.catalog)
-        answer = parts.answerer.answer(
-            standalone,
-            retrieval,
-            "The article" if count == 1 else "The documents",
-            quotes_only=quotes_only,
-            on_token=on_token,
-        )
+        answer, retrieval = self.answered(parts, standalone, scope, quotes_only, on_token)
+        last = conversation.last() if conversation else None
+        if answer.abstained and answer.confidence is not None and last and standalone.casefold() == question.casefold():
+            # a follow-up may name neither its topic nor anyone ("where would the factory be?"): the answerer
+            # that measures its doubt is asked again with the last question as the topic
+            topical, read = self.answered(parts, on_topic(question, last), scope, quotes_only, on_token)
+            answer, retrieval = (answer, retrieval) if topical.abstained else (topical, read)
         for citation in answer.citations:
             verify(citation, retrieval.context)
         answer = replace(
@@ -136,6 +134,26 @@ class Citebot:
         if conversation is not None:
             conversation.add(question, answer.text)
         return answer
+
+    def answered(
+        self,
+        parts: Parts,
+        question: str,
+        scope: frozenset[str] | None,
+        quotes_only: bool,
+        on_token: TokenSink | None,
+    ) -> tuple[Answer, Retrieval]:
+        """One retrieval and answer, and what retrieval read (the citations are checked against it)."""
+        retrieval = parts.retriever.search(question, sources=scope)
+        count = len(scope) if scope else len(parts.store.catalog)
+        answer = parts.answerer.answer(
+            question,
+            retrieval,
+            "The article" if count == 1 else "The documents",
+            quotes_only=quotes_only,
+            on_token=on_token,
+        )
+        return answer, retrieval
 
     def add_document(self, document: Document, *, kb: str = DEFAULT_KB, progress: Progress | None = None) -> AddResult:
         """Index a document in the KB (a changed version replaces the old one), under the write lock."""

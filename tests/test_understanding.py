@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from bot.answering.answer import Answer
 from bot.answering.conversation import Conversation, resolve_references
-from bot.answering.question import HOLDS, gives
+from bot.answering.question import HOLDS, answer_type, gives
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
 from bot.core import Citebot
@@ -119,6 +119,36 @@ def test_a_follow_up_without_a_pronoun_is_answered_on_the_last_topic(manual_bot:
     assert not answer.abstained and "the maximum is 10" in answer.citations[0].text, answer.text
 
 
+def test_a_pronoun_the_last_turn_names_nobody_for_keeps_the_last_topic() -> None:
+    """Typed in lowercase, the last question names no one to put for "it": the follow-up is asked on its topic."""
+    conversation = Conversation()
+    conversation.add("what did the harbour council decide in may?", "It decided to close the old pier.")
+    standalone = resolve_references("why did it do that?", conversation)
+    assert "harbour council decide in may" in standalone, standalone
+
+
+FERRIES = (
+    "Island ferries\n\n"
+    "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "
+    "A second boat sails at 18:00 on Fridays.\n\n"
+    "The Aran Islands have been settled since prehistoric times, and Irish is spoken there every day. "
+    "Dun Aonghasa, a stone fort on a cliff edge, draws most visitors."
+)
+
+
+def test_a_follow_up_with_neither_pronoun_nor_topic_is_answered_on_the_last_topic(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    bot = make_bot()
+    bot.add_document(Document("ferries.md", "Ferries", FERRIES))
+    scope = frozenset({"ferries.md"})
+    assert bot.ask("what language is spoken?", sources=scope).abstained  # alone, it does not say where
+    conversation = Conversation()
+    bot.ask("what draws visitors to the aran islands?", conversation, sources=scope)
+    answer = bot.ask("what language is spoken?", conversation, sources=scope)
+    assert not answer.abstained and "Irish is spoken" in answer.citations[0].text, answer.text
+
+
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:
     """No sentence of the manual holds a date: "when" must not filter them all out before the model judges."""
     question = "when is the cache cleared?"
@@ -190,6 +220,25 @@ def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot
     bot.add_document(Document("town.md", "Town", history))
     answer = bot.ask("In 1840, about how many people lived in the harbour town?", sources=frozenset({"town.md"}))
     assert answer.citations and "16,000 people in 1840" in answer.citations[0].text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "question", "held"),
+    [
+        ("number", "Each section MUST appear exactly once.", "How many times may a section appear?", True),
+        ("number", "The bell rings twice at noon.", "how many times does the bell ring at noon", True),
+        ("number", "Seventeen members voted for it.", "How many members voted for the plan?", True),
+        ("number", "Members voted for the plan.", "How many members voted for the plan?", False),
+        ("version", "Protocol-Version: 2.4", "Which version is the protocol?", True),
+        ("version", "added: v18.3.0", "in which version was fs.cp added?", True),
+        ("version", "The header carries a version field.", "which version is the protocol?", False),
+    ],
+)
+def test_counts_in_words_and_version_numbers_are_the_asked_detail(
+    kind: str, sentence: str, question: str, held: bool
+) -> None:
+    assert answer_type(question) == kind
+    assert gives(kind, sentence, question) is held
 
 
 @pytest.mark.parametrize(

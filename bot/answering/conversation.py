@@ -58,7 +58,9 @@ def things(text: str) -> list[str]:
 
 
 def resolve_references(question: str, conversation: Conversation | None) -> str:
-    """Replace he/she/it in a follow-up with the person or thing the last turn was about."""
+    """Replace he/she/it in a follow-up with the person or thing the last turn was about; when the last turn
+    names none ("what did erdogan's office post?", typed in lowercase), or the follow-up names only what
+    changes ("and the maximum?"), ask it with the last question as its topic."""
     last = conversation.last() if conversation else None
     if last is None:
         return question
@@ -70,9 +72,15 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
     elif (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
         question = THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
     elif elliptical:
-        named = elliptical.group("about") or LEAD.sub("", elliptical.group("led"))
-        question = f"{named.rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
+        question = on_topic(elliptical.group("about") or LEAD.sub("", elliptical.group("led")), last)
+    elif PERSON_PRONOUN.search(question) or THING_PRONOUN.search(question):
+        question = on_topic(question, last)
     return question[:1].upper() + question[1:]
+
+
+def on_topic(question: str, last: Turn) -> str:
+    """The question with the last one as its topic: "the maximum (what's the default glob weight)?"."""
+    return f"{question.strip().rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
 
 
 def possessive(name: str, pronoun: str) -> str:

@@ -14,7 +14,10 @@ from index.storage.lexical import terms
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?"
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen"
+    "|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|once|twice|thrice"
+)
 MEASURES = "speed|range|price|cost|weight|size|length|height|altitude|population|budget|salary|age|capacity"
 
 # a number as a term: whole ("v2" is a name, not 2), with its decade's "s" ("1950s"), matched exactly, never by meaning
@@ -37,6 +40,7 @@ HAS_PLACE = re.compile(
     r"\b(?:in|at|near|from|into|inside|under|located|based|headquartered)\s+(?:the\s+)?[A-Z`/.$~]"
     r"|\b(?:city|country|town|region|directory|folder|file|path|located)\b|/\w",
 )
+VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.I)  # v20.17.0, 1.0, 2.6.3
 HAS_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b(?:he|she|author|maintainer)\b")
 
 # What a question asks for, by its opening: (answer type, question pattern); the first that matches wins.
@@ -55,7 +59,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("date", re.compile(r"^(?:when|(?:(?:on|in|at) )?(?:what|which) (?:year|month|day|date|time|version))\b", re.I)),
+    ("version", re.compile(r"^(?:(?:in|since|from|until) )?(?:what|which) (?:\w+ )?version\b", re.I)),
+    ("date", re.compile(r"^(?:when|(?:(?:on|in|at) )?(?:what|which) (?:year|month|day|date|time))\b", re.I)),
     ("reason", re.compile(r"^(?:why|for what reason|what (?:is|was) the reason)\b", re.I)),
     (
         "place",
@@ -66,16 +71,17 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
 HOLDS: dict[str, Callable[[str], bool]] = {
     "money": lambda text: bool(HAS_MONEY.search(text)),
     "number": lambda text: bool(HAS_NUMBER.search(text)),
-    "date": lambda text: bool(HAS_DATE.search(text) or re.search(r"\bv\d+\.\d", text)),
+    "version": lambda text: bool(VERSION.search(text)),
+    "date": lambda text: bool(HAS_DATE.search(text)),
     "reason": lambda text: bool(HAS_REASON.search(text)),
     "place": lambda text: bool(HAS_PLACE.search(text)),
     "person": lambda text: bool(HAS_PERSON.search(text)),
 }
-REQUIRED = frozenset({"money", "number", "date"})  # a sentence without the asked detail cannot answer these
+REQUIRED = frozenset({"money", "number", "version", "date"})  # a sentence without the asked detail cannot answer these
 
 
 def answer_type(question: str) -> str | None:
-    """The kind of detail a question asks for (money, number, date, reason, place, person), or None."""
+    """The kind of detail a question asks for (money, number, version, date, reason, place, person), or None."""
     stripped = question.strip()
     return next((name for name, pattern in ASKS if pattern.search(stripped)), None)
 
