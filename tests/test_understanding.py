@@ -232,6 +232,7 @@ def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot
         ("version", "Protocol-Version: 2.4", "Which version is the protocol?", True),
         ("version", "added: v18.3.0", "in which version was fs.cp added?", True),
         ("version", "The header carries a version field.", "which version is the protocol?", False),
+        ("date", "added: v4.2.0", "When was fs.cp added?", True),  # in a manual, a release is a moment
     ],
 )
 def test_counts_in_words_and_version_numbers_are_the_asked_detail(

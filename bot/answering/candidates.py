@@ -35,7 +35,8 @@ WINDOW = (CONTEXT_CHARS + LOOK_BEHIND, LABELLED_CHARS)  # the text before and af
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
+    """A sentence of a retrieved passage (or a heading joined to the sentence below it), scored against the
+    question."""
 
     passage: Passage
     start: int  # absolute offsets into the document

@@ -41,6 +41,7 @@ HAS_PLACE = re.compile(
     r"|\b(?:city|country|town|region|directory|folder|file|path|located)\b|/\w",
 )
 VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.I)  # v20.17.0, 1.0, 2.6.3
+RELEASE = re.compile(r"\bv\d+\.\d")  # "when was it added?" in a manual: "added: v9.0.0"
 HAS_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b(?:he|she|author|maintainer)\b")
 
 # What a question asks for, by its opening: (answer type, question pattern); the first that matches wins.
@@ -72,7 +73,7 @@ HOLDS: dict[str, Callable[[str], bool]] = {
     "money": lambda text: bool(HAS_MONEY.search(text)),
     "number": lambda text: bool(HAS_NUMBER.search(text)),
     "version": lambda text: bool(VERSION.search(text)),
-    "date": lambda text: bool(HAS_DATE.search(text)),
+    "date": lambda text: bool(HAS_DATE.search(text) or RELEASE.search(text)),
     "reason": lambda text: bool(HAS_REASON.search(text)),
     "place": lambda text: bool(HAS_PLACE.search(text)),
     "person": lambda text: bool(HAS_PERSON.search(text)),
