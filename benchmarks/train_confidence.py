@@ -153,8 +153,8 @@ def figures(examples: Examples, model: Model, threshold: float) -> dict[str, flo
 
 
 def choose_threshold(model: Model, sets: list[Examples], tie_break: list[Examples] | None = None) -> float:
-    """The threshold at the centre of the best plateau: the best mean accuracy over the sets, averaged over a
-    window of +-0.02 (the sets are small, so a lone peak is noise). Among thresholds within NOISE of the best,
+    """The threshold with the best mean accuracy over the sets, averaged over a window of +-0.02 (the sets are
+    small, so a lone peak is noise). Among thresholds within NOISE of the best,
     the one best on `tie_break` (the tune sets: validation alone is flat over a wide range, 0.25 to 0.39 in the
     fourth stop's training), else the one nearest 0.5."""
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)

@@ -92,9 +92,11 @@ def labelled(text: str, spans: list[tuple[int, int]], end: int, ends_document: b
     signature, "Added in: v1.0") joined to the sentence after it, read past the passage's end when need be:
     documentation names its topic in a heading and says what it does below, and neither alone answers.
     `ends_document`: whether `text` runs to the document's end."""
-    rest = text[end:]
-    after = [(end + s, end + e) for p, q in paragraph_spans(rest) for s, e in sentence_spans(rest, p, q)]
-    after = after if ends_document else after[:-1]  # else the window's end may cut the last one short
+    after: list[tuple[int, int]] = []
+    if spans and unfinished(text[spans[-1][0] : spans[-1][1]]):  # else nothing past the passage joins it
+        rest = text[end:]
+        after = [(end + s, end + e) for p, q in paragraph_spans(rest) for s, e in sentence_spans(rest, p, q)]
+        after = after if ends_document else after[:-1]  # else the window's end may cut the last one short
     joined: list[tuple[int, int]] = []
     for start, stop in [*spans, *after]:
         if joined and unfinished(text[joined[-1][0] : joined[-1][1]]) and stop - joined[-1][0] <= LABELLED_CHARS:

@@ -77,8 +77,8 @@ def read_context(
     documents: dict[str, Document] | None = None,
 ) -> Context:
     """The context of the passages: windows from `around[0]` characters ahead of each one to `around[1]` after it
-    (or the document's end), read from
-    the stats collection's chunks (or cut from `documents`, when the whole documents were read instead)."""
+    (or the document's end), read from the stats collection's chunks (or cut from `documents`, when the whole
+    documents were read instead)."""
     versions = list(dict.fromkeys((p.source, p.doc_hash) for p in passages))
     before, after = around
     spans = [
