@@ -1,5 +1,6 @@
-"""Data flows one way: one answer reads the store once (the retriever's batched read), and a question never
-reopens the client or re-reads the catalog outside the core's explicit refresh."""
+"""Data flows one way: one answer reads the store once (the retriever's batched read, and the stored vectors of
+what the answerer has not met yet), and a question never reopens the client or re-reads the catalog outside the
+core's explicit refresh."""
 
 from __future__ import annotations
 
@@ -53,13 +54,16 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 
 
 def test_one_answer_reads_the_store_once(bot: Citebot, reads: Counter[str]) -> None:
-    """The dense search, then one batched read of the hits' windows and statistics; nothing re-reads a
-    document to check the citations."""
+    """The dense search, then one batched read of the hits' windows and statistics, and one of the vectors stored
+    for what the answerer has not met yet (none once it has); nothing re-reads a document to check the citations."""
     bot.ask("Where is Baykar located?")  # builds the lexical index and opens the store
     bot.store.catalog_read_at = float("inf")  # the catalog is fresh: no refresh is due
     reads.clear()
     answer = bot.ask(QUESTION)
     assert answer.citations
+    assert dict(reads) == {"passages.query": 1, "stats.get": 1, "vectors.get": 1}
+    reads.clear()
+    bot.ask(QUESTION)
     assert dict(reads) == {"passages.query": 1, "stats.get": 1}
 
 
@@ -127,8 +131,9 @@ def test_a_documents_statistics_are_parsed_once_not_at_every_answer(
 
 
 def test_one_answer_calls_the_model_twice(bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The question's vector, then everything the answerer has not seen (sentences and the words it compares
-    by meaning) in one call: each call reads all the model's weights, however few its texts."""
+    """The question's vector, then all that neither the answerer has seen nor the store holds (the question's
+    words compared by meaning, which the article lacks) in one call: each call reads all the model's weights,
+    however few its texts."""
     answerer = bot.answerer
     assert isinstance(answerer, ExtractiveAnswerer)
     answerer.vectors.known.clear()

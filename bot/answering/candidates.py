@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from index.passages import Passage, paragraph_spans, sentence_spans, unfinished
+from index.passages import LABELLED_CHARS, LOOK_BEHIND, Passage, sentence_spans, unfinished, unit_spans
 
 if TYPE_CHECKING:
     from bot.answering.citations import Quote
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
 UNFINISHED_PENALTY = 0.4
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
-LOOK_BEHIND = 12  # what the splitter reads before a sentence end (the word an abbreviation's dot closes)
-# how long a heading with the lines below it and the sentence after them may be: bank tune P@1 49.6% never joined,
-# 59.7% at 250 and 400, 60.5% at 600 (SQuAD train unchanged); longer ones score by holding more text, so the
-# shortest on the plateau
-LABELLED_CHARS = 400
 WINDOW = (CONTEXT_CHARS + LOOK_BEHIND, LABELLED_CHARS)  # the text before and after a passage that retrieval reads
 
 
@@ -77,32 +72,10 @@ def sentences(passage: Passage, context: Context) -> list[Candidate]:
     base = max(0, passage.start - WINDOW[0])
     text = context.text(passage, base, passage.end + WINDOW[1])
     stats, info = context.stats_of(passage), context.catalog[passage.source]
-    spans = sentence_spans(text, passage.start - base, passage.end - base)
-    spans = labelled(text, spans, passage.end - base, base + len(text) >= info.chars)
+    spans = unit_spans(text, passage.start - base, passage.end - base, base + len(text) >= info.chars)
     before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
     previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
     return [
         Candidate(passage, start + base, end + base, text[p_start:p_end], text, base, stats=stats, info=info)
         for (start, end), (p_start, p_end) in zip(spans, previous, strict=True)
     ]
-
-
-def labelled(text: str, spans: list[tuple[int, int]], end: int, ends_document: bool) -> list[tuple[int, int]]:
-    """The passage's sentence spans (it ends at `end`), each run of lines that end no sentence (a heading, a
-    signature, "Added in: v1.0") joined to the sentence after it, read past the passage's end when need be:
-    documentation names its topic in a heading and says what it does below, and neither alone answers.
-    `ends_document`: whether `text` runs to the document's end."""
-    after: list[tuple[int, int]] = []
-    if spans and unfinished(text[spans[-1][0] : spans[-1][1]]):  # else nothing past the passage joins it
-        rest = text[end:]
-        after = [(end + s, end + e) for p, q in paragraph_spans(rest) for s, e in sentence_spans(rest, p, q)]
-        after = after if ends_document else after[:-1]  # else the window's end may cut the last one short
-    joined: list[tuple[int, int]] = []
-    for start, stop in [*spans, *after]:
-        if joined and unfinished(text[joined[-1][0] : joined[-1][1]]) and stop - joined[-1][0] <= LABELLED_CHARS:
-            joined[-1] = (joined[-1][0], stop)
-        elif start >= end:
-            break
-        else:
-            joined.append((start, stop))
-    return joined

@@ -16,11 +16,11 @@ from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
-from bot.answering.question import NUMBER, content_words, expected_kind, parts, weights
+from bot.answering.question import NUMBER, expected_kind, parts, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, said_phrase, topic
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
-from index.storage.lexical import matches, terms
+from index.storage.lexical import content_words, matches, terms
 
 if TYPE_CHECKING:
     from bot.answering.conversation import Conversation
@@ -192,7 +192,8 @@ class ExtractiveAnswerer:
         """The candidate sentences with their similarity to the question and weighted term coverage."""
         found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
         meant = by_meaning(words)
-        vectors = self.vectors.of([c.text for c in candidates], also=compared_words(meant, candidates, found))
+        also = compared_words(meant, candidates, found)
+        vectors = self.vectors.of([c.text for c in candidates], also, retrieval.context.vectors)
         query = np.asarray(retrieval.query_vector)
         return [
             replace(

@@ -10,8 +10,6 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from index.storage.lexical import terms
-
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 NUMBER_WORDS = (
@@ -111,11 +109,6 @@ def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) ->
     """Inverse document frequency over a document's `sentences`, `containing[term]` of which hold the term:
     rare terms matter most, absent ones most."""
     return {term: math.log(1 + (sentences + 1) / (1 + containing.get(term, 0))) for term in dict.fromkeys(wanted)}
-
-
-def content_words(text: str) -> list[str]:
-    """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
-    return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
 
 
 TWO_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|when|where|which|how|why)\b)", re.IGNORECASE)

@@ -1,8 +1,8 @@
 """The answerer's memory of MiniLM vectors: of the sentences and words it has compared with questions.
 
-A bot's documents rarely change, so a sentence or word met once is met again; and each model call reads all the
-model's weights, however few its texts (a word alone takes 6 ms, 1.5 ms in a batch of 32), so everything not
-seen yet is embedded in one call.
+A bot's documents rarely change, so a sentence or word met once is met again. Most were embedded when their
+document was added (index.storage.vector_memory); what was not is embedded in one call, since each model call
+reads all the model's weights, however few its texts (a word alone takes 6 ms, 1.5 ms in a batch of 32).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.answering.question import content_words
+from index.storage.lexical import content_words
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
+
+    from index.storage.vector_memory import StoredVectors
 
 MAX_CACHED = 100_000  # bounded memory for a long-running bot over a large corpus
 
@@ -27,11 +29,15 @@ class Vectors:
         self.embeddings = embeddings
         self.known: dict[str, np.ndarray] = {}
 
-    def of(self, texts: list[str], also: Sequence[str] = ()) -> list[np.ndarray]:
-        """The texts' vectors; those not seen yet, and the texts `also` lists, are embedded in one call."""
+    def of(self, texts: list[str], also: Sequence[str] = (), stored: StoredVectors | None = None) -> list[np.ndarray]:
+        """The texts' vectors; those not seen yet, and the texts `also` lists, are read from the vectors `stored`
+        at ingest, and those not there are embedded in one call."""
         if len(self.known) > MAX_CACHED:
             self.known.clear()
         missing = list(dict.fromkeys(text for text in [*texts, *also] if text not in self.known))
+        if missing and stored is not None:
+            self.known.update(stored.read(missing))
+            missing = [text for text in missing if text not in self.known]
         if missing:
             vectors = self.embeddings.embed_documents(missing)
             self.known.update(

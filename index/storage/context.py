@@ -1,5 +1,6 @@
 """What an answer reads of the store, read in one batch by retrieval: the text around each retrieved passage,
-its documents' statistics and catalog records, and (for the LLM's citation check) whole documents.
+its documents' statistics and catalog records, (for the LLM's citation check) whole documents, and the
+vectors stored at ingest of what the extractive answerer compares with the question, read when it needs them.
 
 The answerers read only this, and the core checks each citation against the window it was cut from, so one
 answer reads the store once and its citations are spans of the very text that was read.
@@ -14,6 +15,7 @@ from index.errors import IndexMissing, InternalError
 from index.passages import Passage
 from index.storage.doc_stats import DocumentStats, StatsStore
 from index.storage.records import DocumentInfo
+from index.storage.vector_memory import StoredVectors
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Context:
     stats: dict[tuple[str, str], DocumentStats] = field(default_factory=dict)  # (source, version) ->
     catalog: dict[str, DocumentInfo] = field(default_factory=dict)  # the passages' documents
     documents: dict[str, Document] = field(default_factory=dict)  # whole documents, when they were asked for
+    vectors: StoredVectors | None = None
 
     def window(self, passage: Passage) -> Window:
         return self.windows[passage.id]
@@ -71,6 +74,7 @@ class Context:
 
 def read_context(
     stats: StatsStore,
+    vectors: StoredVectors,
     catalog: dict[str, DocumentInfo],
     passages: list[Passage],
     around: tuple[int, int],
@@ -100,4 +104,5 @@ def read_context(
         found,
         {source: catalog[source] for source, _ in versions},
         documents or {},
+        vectors,
     )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_KB = "default"
 KB_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
-PARTS = ("passages", "documents", "stats")
+PARTS = ("passages", "documents", "stats", "vectors")
 
 
 def index_name(base: str, kb: str) -> str:
@@ -67,5 +67,5 @@ def drop_index(client: ClientAPI, name: str, parts: tuple[str, ...] = PARTS) -> 
 
 
 def drop_passages(client: ClientAPI, name: str) -> None:
-    """The passages and the saved BM25 index, as `index rebuild` starts."""
-    drop_index(client, name, ("passages",))
+    """The passages, their units' vectors and the saved BM25 index, as `index rebuild` starts."""
+    drop_index(client, name, ("passages", "vectors"))

@@ -52,6 +52,11 @@ def terms(text: str) -> list[str]:
     return list(stemmer().stemWords([word for word in content if word]))
 
 
+def content_words(text: str) -> list[str]:
+    """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
+    return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
+
+
 def covered(wanted: Sequence[str], found: AbstractSet[str]) -> float:
     """Share of the terms present in `found`; a shared 5-letter prefix counts (lithuania/lithuanian), which
     the stemmer leaves apart."""

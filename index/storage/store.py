@@ -1,9 +1,10 @@
 """The Chroma collections and the lexical index: add, remove, list, search.
 
-Two collections per index: `<name>_passages` (embedded passages) and `<name>_documents` (each document's
-exact text and metadata). A document's record is written after its passages and deleted before them, so the
-record is the commit point: passages whose `doc_hash` is not the current version of their document are
-invisible to search. A crash mid-way therefore leaves whole documents only, and re-running finishes the job.
+Collections per index: `<name>_passages` (embedded passages), `<name>_documents` (each document's exact
+text and metadata), `<name>_stats` (index.storage.doc_stats) and `<name>_vectors` (index.storage.vector_memory).
+A document's record is written after its passages and deleted before them, so the record is the commit point:
+passages whose `doc_hash` is not the current version of their document are invisible to search. A crash mid-way
+therefore leaves whole documents only, and re-running finishes the job.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from index.storage.records import (
     stored_passages,
     with_pages,
 )
+from index.storage.vector_memory import StoredVectors
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -63,6 +65,7 @@ class Store:
         self.passage_collection = self.collection(f"{name}_passages", self.model, {"hnsw": HNSW})
         self.document_collection = self.collection(f"{name}_documents", {"kind": "documents"})
         self.stats = StatsStore(self.collection(f"{name}_stats", {"kind": "stats"}), name, self.document)
+        self.stored_vectors = StoredVectors(self.collection(f"{name}_vectors", self.model), name)
         self.vectors = self.vector_store()
         self.catalog = self.read_catalog()
         self.catalog_read_at = time.monotonic()
@@ -134,6 +137,7 @@ class Store:
         self.passage_collection = self.collection(f"{self.name}_passages", self.model)
         self.document_collection = self.collection(f"{self.name}_documents", {"kind": "documents"})
         self.stats.collection = self.collection(f"{self.name}_stats", {"kind": "stats"})
+        self.stored_vectors.collection = self.collection(f"{self.name}_vectors", self.model)
         self.vectors = self.vector_store()
 
     def documents(self) -> list[DocumentInfo]:
@@ -165,7 +169,7 @@ class Store:
     def context_for(self, passages: list[Passage], around: tuple[int, int], whole: bool = False) -> Context:
         """What an answer reads of the passages, in one batch: see index.storage.context."""
         documents = self.read_documents(sorted({p.source for p in passages})) if whole and passages else None
-        return read_context(self.stats, self.catalog, passages, around, documents)
+        return read_context(self.stats, self.stored_vectors, self.catalog, passages, around, documents)
 
     def add(self, document: Document, progress: Progress | None = None, force: bool = False) -> AddResult:
         """Index a document; a changed version replaces the old one at a single point."""
@@ -180,6 +184,7 @@ class Store:
             if progress:
                 progress(len(batch))
         self.stats.write(document)  # before the record, the commit point
+        self.stored_vectors.write(document.text, passages, self.embeddings)
         self.write_record(document, len(passages))
         self.delete_passages(other_versions(document.source, document.sha256))
         self.stats.forget(document.source, keep=document.sha256)
