@@ -139,3 +139,24 @@ def assert_checked(bot: Citebot, answer: Answer) -> None:
     assert answer.abstained == (not answer.citations)
     for citation in answer.citations:
         verify(citation, bot.store.document(citation.source))
+
+
+def model_calls(bot: Citebot, question: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Answer, list[list[str]]]:
+    """The bot's answer to the question, asked with nothing in its answerer's memory, and the batches of texts
+    the model embedded meanwhile (the query's among them: embed_query goes through embed_documents)."""
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    answerer = bot.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    answerer.vectors.known.clear()
+    calls: list[list[str]] = []
+    embed_documents = answerer.embeddings.embed_documents
+
+    def recorded(texts: list[str]) -> list[list[float]]:
+        calls.append(list(texts))
+        return embed_documents(texts)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(answerer.embeddings, "embed_documents", recorded)
+        answer = bot.ask(question)
+    return answer, calls

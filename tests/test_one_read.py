@@ -23,6 +23,7 @@ from index.documents import Document
 from index.storage.chroma import Writes
 from index.storage.doc_stats import DocumentStats
 from index.storage.store import Store
+from tests.helpers import model_calls
 
 QUESTION = "Who wants Baykar to build a drone factory in Russia?"
 
@@ -134,19 +135,8 @@ def test_one_answer_calls_the_model_twice(bot: Citebot, monkeypatch: pytest.Monk
     """The question's vector, then all that neither the answerer has seen nor the store holds (the question's
     words compared by meaning, which the article lacks) in one call: each call reads all the model's weights,
     however few its texts."""
-    answerer = bot.answerer
-    assert isinstance(answerer, ExtractiveAnswerer)
-    answerer.vectors.known.clear()
-    calls: list[int] = []
-    embed_documents = answerer.embeddings.embed_documents
-
-    def counted(texts: list[str]) -> list[list[float]]:
-        calls.append(len(texts))
-        return embed_documents(texts)
-
-    monkeypatch.setattr(answerer.embeddings, "embed_documents", counted)
-    answer = bot.ask("what did the company want people to do with the money they raised?")  # "money" ~ "funds"
-    assert len(calls) == 2 and calls[0] == 1, calls  # embed_query goes through embed_documents
+    answer, calls = model_calls(bot, "what did the company want people to do with the money they raised?", monkeypatch)
+    assert [len(texts) for texts in calls][:1] == [1] and len(calls) == 2, calls  # "money" ~ "funds"
     assert answer.confidence > 0
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from bot.answering.extractive import ExtractiveAnswerer
 from bot.core import Citebot
 from index.documents import Document, bundled_document
 from index.passages import make_passages, passage_units
+from tests.helpers import model_calls
 
 QUESTION = "what did the company want people to do with the money they raised?"  # "money" ~ "funds"
 
@@ -22,25 +22,12 @@ def units_of(document: Document) -> set[str]:
 
 def embedded_while_asking(bot: Citebot, question: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The texts the model embeds while the bot, with nothing in its memory, answers the question."""
-    answerer = bot.answerer
-    assert isinstance(answerer, ExtractiveAnswerer)
-    answerer.vectors.known.clear()
-    texts: list[str] = []
-    embed_documents = answerer.embeddings.embed_documents
-
-    def recorded(batch: list[str]) -> list[list[float]]:
-        texts.extend(batch)
-        return embed_documents(batch)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(answerer.embeddings, "embed_documents", recorded)
-        assert bot.ask(question).citations
-    return texts
+    answer, calls = model_calls(bot, question, monkeypatch)
+    assert answer.citations
+    return [text for texts in calls for text in texts]
 
 
-def test_a_first_question_embeds_none_of_the_documents_sentences(
-    bot: Citebot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_first_question_embeds_none_of_the_documents_sentences(bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the question and those of its words the documents lack are embedded."""
     embedded = embedded_while_asking(bot, QUESTION, monkeypatch)
     assert embedded and embedded[0] == QUESTION
