@@ -97,6 +97,8 @@ def test_copy_keeps_the_vectors_and_embeds_nothing(bot: Citebot, monkeypatch: py
         patched.setattr(type(store.embeddings), "embed_documents", lambda *_: pytest.fail("re-embedded"))
         bot.copy_kb("birds", "copy")
     assert [info.source for info in bot.documents(kb="copy")] == ["kestrel.txt"]
+    stored = [bot.parts_of(kb).store.stored_vectors.collection.count() for kb in ("birds", "copy")]
+    assert stored[0] > 0 and stored[1] == stored[0]  # the answerer's vectors too
     assert "voles" in bot.ask("What does the kestrel hunt?", kb="copy").citations[0].text
     with pytest.raises(KnowledgeBaseError, match="already exists"):
         bot.copy_kb("birds", "copy")

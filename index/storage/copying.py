@@ -1,5 +1,5 @@
-"""Copying a knowledge base: its passage records with their vectors, its documents' statistics, then its
-document records.
+"""Copying a knowledge base: its passage records with their vectors, its documents' statistics, the vectors
+stored for its answerer (index.storage.vector_memory), then its document records.
 
 Nothing is embedded or computed again (each record is copied as stored), so a copy takes seconds where
 re-indexing takes minutes. The order is the one `Store.add` keeps: passages and statistics first, each
@@ -36,6 +36,7 @@ def copy_documents(source: Store, target: Store) -> int:
         target.name,
         lambda _id, _text, metadata: (metadata["source"], metadata["sha256"]) in versions,
     )
+    copy_records(source.stored_vectors.collection, target.stored_vectors.collection, target.name, lambda *_: True)
     infos = source.documents()
     documents = source.read_documents([info.source for info in infos])
     for info in infos:

@@ -181,10 +181,10 @@ class Store:
         for batch_start in range(0, len(passages), EMBED_BATCH):
             batch = passages[batch_start : batch_start + EMBED_BATCH]
             self.write_passages(batch)
+            self.stored_vectors.write(document.text, batch, self.embeddings)  # within the progress it shows
             if progress:
                 progress(len(batch))
         self.stats.write(document)  # before the record, the commit point
-        self.stored_vectors.write(document.text, passages, self.embeddings)
         self.write_record(document, len(passages))
         self.delete_passages(other_versions(document.source, document.sha256))
         self.stats.forget(document.source, keep=document.sha256)
