@@ -40,3 +40,13 @@ def test_an_index_with_chromas_default_search_graph_is_reported_until_rebuilt(
     assert any("max_neighbors 16" in p and "citebot index rebuild" in p for p in problems), problems
     make_bot().rebuild()
     assert check(make_bot().store) == []
+
+
+def test_an_index_without_stored_vectors_is_reported_until_rebuilt(make_bot: Callable[..., Citebot]) -> None:
+    """An index built before the answerer's vectors were stored at ingest answers, more slowly: check says so."""
+    collection = make_bot().store.stored_vectors.collection
+    collection.delete(ids=collection.get(include=[])["ids"][:3])
+    problems = check(make_bot().store)
+    assert len(problems) == 1 and "3 of its sentences and words have no stored vector" in problems[0], problems
+    make_bot().rebuild()
+    assert check(make_bot().store) == []

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from index.passages import Passage, make_passages, passage_id
 from index.storage.store import HNSW, Store
+from index.storage.vector_memory import compared_texts
 
 REPAIR = "run `citebot index rebuild`"
 
@@ -49,6 +50,12 @@ def check_document(store: Store, source: str, by_source: dict[str, list[Passage]
     wrong = [p for p in found.values() if document.text[p.start : p.end] != p.text]
     if wrong:
         problems.append(f"{source}: {len(wrong)} passages do not reproduce the text at their offsets; {REPAIR}")
+    unembedded = store.stored_vectors.absent(compared_texts(document.text, list(expected.values())))
+    if unembedded:
+        problems.append(
+            f"{source}: {len(unembedded)} of its sentences and words have no stored vector (indexed by an older "
+            f"citebot), so first questions about it are slower; {REPAIR}"
+        )
     return problems
 
 

@@ -56,15 +56,21 @@ class StoredVectors:
             for key, vector in zip(found["ids"], found["embeddings"], strict=True)
         }
 
-    def write(self, text: str, passages: Sequence[Passage], embeddings: Embeddings) -> None:
-        """Embed and store what the answerer will compare of these passages of the document `text`, unless stored."""
-        texts = compared_texts(text, passages)
+    def absent(self, texts: Sequence[str]) -> list[str]:
+        """The texts that have no stored vector, read in batches."""
+        found: list[str] = []
         for start in range(0, len(texts), WRITE_BATCH):
-            batch = {vector_id(unit): unit for unit in texts[start : start + WRITE_BATCH]}
+            batch = {vector_id(text): text for text in texts[start : start + WRITE_BATCH]}
             with chroma_errors(self.where):
                 stored = set(self.collection.get(ids=list(batch), include=[])["ids"])
-            missing = [key for key in batch if key not in stored]
-            if missing:
-                vectors = embeddings.embed_documents([batch[key] for key in missing])
-                with chroma_errors(self.where):
-                    self.collection.upsert(ids=missing, embeddings=vectors)
+            found += [text for key, text in batch.items() if key not in stored]
+        return found
+
+    def write(self, text: str, passages: Sequence[Passage], embeddings: Embeddings) -> None:
+        """Embed and store what the answerer will compare of these passages of the document `text`, unless stored."""
+        missing = self.absent(compared_texts(text, passages))
+        for start in range(0, len(missing), WRITE_BATCH):
+            batch = missing[start : start + WRITE_BATCH]
+            vectors = embeddings.embed_documents(batch)
+            with chroma_errors(self.where):
+                self.collection.upsert(ids=[vector_id(unit) for unit in batch], embeddings=vectors)
