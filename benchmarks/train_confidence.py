@@ -36,6 +36,7 @@ CODE = [
     f"bot/answering/{name}.py" for name in ("candidates", "extractive", "features", "question", "speakers", "vectors")
 ]
 CODE += ["bot/answering/conversation.py", "bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
+CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py"]
 
 from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
