@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.answering.answer import Answer
-from bot.answering.conversation import Conversation, resolve_references
+from bot.answering.conversation import Conversation, on_topic, resolve_references
 from bot.answering.question import HOLDS, answer_type, gives
 from bot.answering.speakers import asked_speaker
 from bot.cli.app import cli
@@ -147,6 +147,23 @@ def test_a_follow_up_with_neither_pronoun_nor_topic_is_answered_on_the_last_topi
     bot.ask("what draws visitors to the aran islands?", conversation, sources=scope)
     answer = bot.ask("what language is spoken?", conversation, sources=scope)
     assert not answer.abstained and "Irish is spoken" in answer.citations[0].text, answer.text
+
+
+def test_a_follow_up_to_a_speaker_question_asks_for_no_ones_words(make_bot: Callable[..., Citebot]) -> None:
+    """ "when was that?" after "what did X tell Y?" keeps the topic, not the speaker question inside it."""
+    bot = make_bot()
+    council = (
+        "Mayor Ines Arlott told the harbour council: “The ferry will run all winter.” "
+        "She spoke at the council's meeting on 3 March 2024, after the storm had closed the pier."
+    )
+    bot.add_document(Document("council.md", "Council", council))
+    scope, conversation = frozenset({"council.md"}), Conversation()
+    first = bot.ask("what did arlott tell the council?", conversation, sources=scope)
+    assert "The ferry will run all winter" in first.text
+    last = conversation.last()
+    assert last and asked_speaker(on_topic("when was that?", last)) is None  # as the core asks it again
+    answer = bot.ask("when was that?", conversation, sources=scope)
+    assert any("3 March 2024" in citation.text for citation in answer.citations), answer.text
 
 
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:

@@ -10,6 +10,7 @@ from bot.answering.citations import names
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
 MAX_TURNS = 20
+TOPIC = re.compile(r"\s*\([^()]*\)\?$")  # the "(last question)?" that `on_topic` adds
 LEAD = re.compile(r"^\s*(and|so|also|then)\b[,\s]*", re.IGNORECASE)
 # "what about the maximum?", "and on posix?": a follow-up that names only what changes, so the last question
 # supplies the rest of its topic; a short question without "and" may be a new topic, and is left alone. Words
@@ -81,6 +82,12 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
 def on_topic(question: str, last: Turn) -> str:
     """The question with the last one as its topic: "the maximum (what's the default glob weight)?"."""
     return f"{question.strip().rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
+
+
+def without_topic(question: str) -> str:
+    """The question without the topic `on_topic` gave it: what it asks itself ("when was that?" after "what did
+    X say?" asks for no one's words)."""
+    return TOPIC.sub("?", question)
 
 
 def possessive(name: str, pronoun: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answering.conversation import without_topic
 from index.storage.doc_stats import names
 from index.storage.lexical import terms
 
@@ -39,7 +40,7 @@ ORG = r"(?P<org>[A-Z][\w’'-]+)"
 
 def asked_phrase(question: str) -> str | None:
     """The words between "what did" and "say" ("the company's boss", "putin"), or None."""
-    asked = ASKED.search(question)
+    asked = ASKED.search(without_topic(question))
     return asked.group("who").strip() if asked else None
 
 
