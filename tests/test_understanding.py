@@ -149,21 +149,39 @@ def test_a_follow_up_with_neither_pronoun_nor_topic_is_answered_on_the_last_topi
     assert not answer.abstained and "Irish is spoken" in answer.citations[0].text, answer.text
 
 
+COUNCIL = (
+    "Mayor Ines Arlott told the harbour council: “The ferry will run all winter.” "
+    "She spoke at the council's meeting on 3 March 2024, after the storm had closed the pier."
+)
+
+
+def council_bot(make_bot: Callable[..., Citebot], *more: str) -> Citebot:
+    bot = make_bot()
+    bot.add_document(Document("council.md", "Council", "\n\n".join([COUNCIL, *more])))
+    return bot
+
+
 def test_a_follow_up_to_a_speaker_question_asks_for_no_ones_words(make_bot: Callable[..., Citebot]) -> None:
     """ "when was that?" after "what did X tell Y?" keeps the topic, not the speaker question inside it."""
-    bot = make_bot()
-    council = (
-        "Mayor Ines Arlott told the harbour council: “The ferry will run all winter.” "
-        "She spoke at the council's meeting on 3 March 2024, after the storm had closed the pier."
-    )
-    bot.add_document(Document("council.md", "Council", council))
-    scope, conversation = frozenset({"council.md"}), Conversation()
+    bot, scope, conversation = council_bot(make_bot), frozenset({"council.md"}), Conversation()
     first = bot.ask("what did arlott tell the council?", conversation, sources=scope)
     assert "The ferry will run all winter" in first.text
     last = conversation.last()
     assert last and asked_speaker(on_topic("when was that?", last)) is None  # as the core asks it again
     answer = bot.ask("when was that?", conversation, sources=scope)
     assert any("3 March 2024" in citation.text for citation in answer.citations), answer.text
+
+
+def test_what_someone_thought_of_a_topic_none_of_their_quotations_is_on_is_answered_about_them(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    bot = council_bot(
+        make_bot, "Arlott opposed the plan for a car park on the quay, calling it “a waste of the harbour.”"
+    )
+    scope = frozenset({"council.md"})
+    answer = bot.ask("what did arlott think of the car park?", sources=scope)
+    assert answer.citations and "opposed the plan for a car park" in answer.citations[0].text, answer.text
+    assert bot.ask("what did mayor dunne say about the car park?", sources=scope).abstained  # no one of that name
 
 
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:

@@ -79,7 +79,15 @@ class ExtractiveAnswerer:
         decisions = self.decisions(question, retrieval)
         first = decisions[0]
         if len(decisions) == 1 and first.who:
-            return replace(self.answer_speaker(first, scope, quotes_only), confidence=first.confidence)
+            said = replace(self.answer_speaker(first, scope, quotes_only), confidence=first.confidence)
+            if not (said.abstained and topic(question, first.who)):
+                return said
+            # none of their quotations is on the topic, but a sentence about them may answer it ("what did X
+            # think of the war?": "X criticized ..., calling the invasion “unacceptable.”")
+            plain = self.decisions(question, retrieval, speakers=False)[0]
+            if not (plain.ranked and plain.confidence >= self.threshold and mentions(plain.ranked[0], first.who)):
+                return said
+            decisions, first = [plain], plain
         confident = [d for d in decisions if d.ranked and d.confidence >= self.threshold]
         if not confident:
             return replace(abstention(question, scope), confidence=max(d.confidence for d in decisions))
@@ -90,12 +98,18 @@ class ExtractiveAnswerer:
         text = " ".join(c.text if quotes_only else f"{c.text} [{c.n}]" for c in citations)
         return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
-    def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
-        """One decision per part of the question (most questions have one), each on the same passages."""
+    def decisions(self, question: str, retrieval: Retrieval, speakers: bool = True) -> list[Decision]:
+        """One decision per part of the question (most questions have one), each on the same passages; with
+        `speakers`, a "what did X say" part ranks X's quotations."""
         candidates = candidates_of(retrieval)
         windows = list(dict.fromkeys(c.window for c in candidates))
         return [
-            self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
+            self.decide(
+                part,
+                self.for_part(part, question, retrieval),
+                candidates,
+                asked_speaker(part, windows) if speakers else None,
+            )
             for part in parts(question)
         ]
 
@@ -230,6 +244,11 @@ class ExtractiveAnswerer:
     @staticmethod
     def cite(n: int, candidate: Candidate) -> Citation:
         return citation_of(n, candidate.info, candidate.passage, candidate.start, candidate.end, candidate.text)
+
+
+def mentions(candidate: Candidate, who: str) -> bool:
+    """Whether the sentence (or the one before it) names the person, by their last name."""
+    return bool(set(terms(who.split()[-1])) & set(terms(f"{candidate.context} {candidate.text}")))
 
 
 def by_meaning(words: dict[str, str]) -> dict[str, str]:
