@@ -141,19 +141,20 @@ def unfinished(text: str) -> bool:
     return True
 
 
-def unit_spans(text: str, start: int, end: int, ends_text: bool) -> list[tuple[int, int]]:
-    """What an answer compares with a question in the passage text[start:end], where `text` is a window of the
-    document running LABELLED_CHARS past the passage (`ends_text`: or to the document's end): its sentences,
-    each run of lines that end no sentence joined to the sentence after it (see `labelled`)."""
-    return labelled(text, sentence_spans(text, start, end), end, ends_text)
+def unit_spans(window: str, base: int, passage: Passage, chars: int) -> list[tuple[int, int]]:
+    """What an answer compares with a question in the passage, as spans of `window`: the text of the document
+    (`chars` long) from offset `base` (at least LOOK_BEHIND before the passage) to LABELLED_CHARS past the
+    passage or the document's end. Its sentences, each run of lines that end no sentence joined to the sentence
+    after it (see `labelled`). Ingest and ask time both cut units here, so a stored vector is found again."""
+    start, end = passage.start - base, passage.end - base
+    return labelled(window, sentence_spans(window, start, end), end, base + len(window) >= chars)
 
 
 def passage_units(text: str, passage: Passage) -> list[str]:
-    """The passage's units, cut from the document's whole text exactly as at ask time from a window around it."""
+    """The passage's units, cut from the document's whole text as at ask time from a window around it."""
     base = max(0, passage.start - LOOK_BEHIND)
     window = text[base : passage.end + LABELLED_CHARS]
-    spans = unit_spans(window, passage.start - base, passage.end - base, base + len(window) >= len(text))
-    return [window[start:end] for start, end in spans]
+    return [window[start:end] for start, end in unit_spans(window, base, passage, len(text))]
 
 
 def labelled(text: str, spans: list[tuple[int, int]], end: int, ends_document: bool) -> list[tuple[int, int]]:

@@ -136,7 +136,7 @@ def test_one_answer_calls_the_model_twice(bot: Citebot, monkeypatch: pytest.Monk
     words compared by meaning, which the article lacks) in one call: each call reads all the model's weights,
     however few its texts."""
     answer, calls = model_calls(bot, "what did the company want people to do with the money they raised?", monkeypatch)
-    assert [len(texts) for texts in calls][:1] == [1] and len(calls) == 2, calls  # "money" ~ "funds"
+    assert len(calls) == 2 and len(calls[0]) == 1, calls  # "money" ~ "funds"
     assert answer.confidence > 0
 
 

@@ -72,7 +72,7 @@ def sentences(passage: Passage, context: Context) -> list[Candidate]:
     base = max(0, passage.start - WINDOW[0])
     text = context.text(passage, base, passage.end + WINDOW[1])
     stats, info = context.stats_of(passage), context.catalog[passage.source]
-    spans = unit_spans(text, passage.start - base, passage.end - base, base + len(text) >= info.chars)
+    spans = unit_spans(text, base, passage, info.chars)
     before = sentence_spans(text, max(0, passage.start - CONTEXT_CHARS) - base, passage.start - base)
     previous = [*(before[-1:] or [(0, 0)]), *spans[:-1]]
     return [

@@ -84,7 +84,7 @@ class ExtractiveAnswerer:
                 return said
             # none of their quotations is on the topic, but a sentence about them may answer it ("what did X
             # think of the war?": "X criticized ..., calling the invasion “unacceptable.”")
-            plain = self.decisions(question, retrieval, speakers=False)[0]
+            plain = self.decide(question, retrieval, candidates_of(retrieval), None)
             if not (plain.ranked and plain.confidence >= self.threshold and mentions(plain.ranked[0], first.who)):
                 return said
             decisions, first = [plain], plain
@@ -98,18 +98,12 @@ class ExtractiveAnswerer:
         text = " ".join(c.text if quotes_only else f"{c.text} [{c.n}]" for c in citations)
         return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
-    def decisions(self, question: str, retrieval: Retrieval, speakers: bool = True) -> list[Decision]:
-        """One decision per part of the question (most questions have one), each on the same passages; with
-        `speakers`, a "what did X say" part ranks X's quotations."""
+    def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
+        """One decision per part of the question (most questions have one), each on the same passages."""
         candidates = candidates_of(retrieval)
         windows = list(dict.fromkeys(c.window for c in candidates))
         return [
-            self.decide(
-                part,
-                self.for_part(part, question, retrieval),
-                candidates,
-                asked_speaker(part, windows) if speakers else None,
-            )
+            self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
             for part in parts(question)
         ]
 
