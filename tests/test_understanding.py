@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from bot.answering.answer import Answer
 from bot.answering.conversation import Conversation, on_topic, resolve_references
 from bot.answering.question import HOLDS, answer_type, gives
-from bot.answering.speakers import asked_speaker
+from bot.answering.speakers import NOBODY, asked_speaker, held_terms, role_holder
 from bot.cli.app import cli
 from bot.core import Citebot
 from index.documents import Document
@@ -305,3 +305,66 @@ def test_a_long_question_after_and_is_read_at_once() -> None:
     conversation.add("what is the default retry count?", "The default retry count is 3.")
     rest = "x" * 200 + " " + "y" * 200 + " a b c d e f g"  # seven words: no follow-up, asked as it stands
     assert resolve_references("and " + rest, conversation) == "X" + rest[1:]
+
+
+CIDER = (
+    "Pomona Cider has opened a second press in the valley. "
+    "The chief executive of Pomona, Dana Whitcombe, said the press would double its output by autumn. "
+    "Rival Orchard Co. said it would wait for the harvest figures. "
+    "Orchard's chairman, Peter Vane, declined to comment."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("who runs pomona?", "Dana Whitcombe"),
+        ("what's the name of pomona's boss", "Dana Whitcombe"),
+        ("who is the head of orchard", "Peter Vane"),
+        ("who is the top exec at the cider maker?", "Dana Whitcombe"),  # a description: the one chief executive
+        ("who is the chief executive of orchard?", NOBODY),  # the documents name Pomona's, not Orchard's
+        ("who is the boss at the cider maker?", "Dana Whitcombe"),  # "Pomona Cider" is the cider maker
+        ("who's the boss?", None),  # two bosses, and no name to choose between them
+        ("who opened a second press?", None),  # no role asked
+    ],
+)
+def test_the_person_asked_for_by_role_is_found_through_the_documents_appositions(
+    question: str, person: str | None
+) -> None:
+    holder = role_holder(question, [CIDER])
+    assert (holder and holder.person) == person
+
+
+@pytest.mark.parametrize(
+    ("question", "cited"),
+    [
+        ("who runs pomona?", "Dana Whitcombe"),
+        ("who's orchard's boss", "Peter Vane"),
+        ("who is the top exec at the cider maker?", "Dana Whitcombe"),
+    ],
+)
+def test_a_question_asking_for_someone_by_role_cites_the_sentence_naming_them(
+    make_bot: Callable[..., Citebot], question: str, cited: str
+) -> None:
+    answer = council_bot(make_bot, CIDER).ask(question, sources=frozenset({"council.md"}))
+    assert not answer.abstained and cited in answer.citations[0].text, answer.text
+
+
+def test_a_role_asked_of_an_organisation_the_documents_give_no_such_person_is_not_answered(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    """The near miss: the documents name Pomona's chief executive, not Orchard's."""
+    answer = council_bot(make_bot, CIDER).ask(
+        "who is the chief executive of orchard?", sources=frozenset({"council.md"})
+    )
+    assert answer.abstained, answer.text
+
+
+def test_a_sentence_giving_someone_a_title_covers_the_role_words_that_stand_for_it() -> None:
+    assert {"boss", "chief", "run"} <= held_terms("The chief executive of Pomona, Dana Whitcombe, said so.")
+    assert "boss" not in held_terms("The press would double its output by autumn.")
+
+
+def test_a_role_word_inside_another_title_asks_for_no_role_holder() -> None:
+    """ "the chief technology officer" is not "the chief": the near miss is not answered with the CEO."""
+    assert role_holder("who is the chief technology officer at pomona?", [CIDER]) is None

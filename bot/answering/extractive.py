@@ -17,7 +17,7 @@ from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
 from bot.answering.question import NUMBER, expected_kind, parts, weights
-from bot.answering.speakers import asked_phrase, asked_speaker, said_phrase, topic
+from bot.answering.speakers import asked_phrase, asked_speaker, held_terms, role_holder, said_phrase, topic
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
 from index.storage.lexical import content_words, matches, terms
@@ -47,6 +47,7 @@ class Decision:
     row: np.ndarray
     confidence: float
     second: float = 0.0  # the model's probability for the runner-up, when its score is close to the first's
+    by_role: bool = False  # `ranked` holds only sentences naming whom a "who is the CEO of X?" question asks for
 
 
 class ExtractiveAnswerer:
@@ -88,7 +89,8 @@ class ExtractiveAnswerer:
             if not (plain.ranked and plain.confidence >= self.threshold and mentions(plain.ranked[0], first.who)):
                 return said
             decisions, first = [plain], plain
-        confident = [d for d in decisions if d.ranked and d.confidence >= self.threshold]
+        # a sentence naming whoever holds the asked role answers "who is the CEO of X?", sure or not
+        confident = [d for d in decisions if d.ranked and (d.confidence >= self.threshold or d.by_role)]
         if not confident:
             return replace(abstention(question, scope), confidence=max(d.confidence for d in decisions))
         chosen = [d.ranked[0] for d in confident]
@@ -101,9 +103,10 @@ class ExtractiveAnswerer:
     def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
         """One decision per part of the question (most questions have one), each on the same passages."""
         candidates = candidates_of(retrieval)
-        windows = list(dict.fromkeys(c.window for c in candidates))
         return [
-            self.decide(part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows))
+            self.decide(
+                part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows(candidates))
+            )
             for part in parts(question)
         ]
 
@@ -115,7 +118,12 @@ class ExtractiveAnswerer:
 
     def decide(self, question: str, retrieval: Retrieval, candidates: list[Candidate], who: str | None) -> Decision:
         """Rank by similarity and coverage (only sentences with the asked number, sum or date; only the asked
-        speaker's quotations, when they have some), then let the model judge the first."""
+        speaker's quotations, when they have some; only sentences naming the person asked for by role), then let
+        the model judge the first."""
+        holder = None if who else role_holder(question, windows(candidates))
+        if holder:  # the sentences that give them the title, else those that name them (none for NOBODY)
+            titled = [c for c in candidates if holder.titled_in(c.text)]
+            candidates = titled or [c for c in candidates if holder.person and names_person(c.text, holder.person)]
         words, weight = self.question_terms(question, who, candidates)
         kind = expected_kind(question)
         scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
@@ -124,11 +132,12 @@ class ExtractiveAnswerer:
         quoted = [c for c in scored if c.theirs]
         ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
         if not ranked:
-            return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0)
+            return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0, by_role=holder is not None)
         close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
         rows = [self.features(question, ranked, n, weight, who, retrieval) for n in range(1 + close)]
         probabilities = self.model.probabilities(np.stack(rows)).tolist()
-        return Decision(question, who, ranked, rows[0], probabilities[0], probabilities[1] if close else 0.0)
+        second = probabilities[1] if close else 0.0
+        return Decision(question, who, ranked, rows[0], probabilities[0], second, holder is not None)
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
         """The second sentence too, when its score is close to the first's and the model is nearly as sure of it
@@ -198,7 +207,7 @@ class ExtractiveAnswerer:
         self, words: dict[str, str], weight: Weights, retrieval: Retrieval, candidates: list[Candidate]
     ) -> list[Candidate]:
         """The candidate sentences with their similarity to the question and weighted term coverage."""
-        found = [(set(terms(c.text)), set(terms(c.context))) for c in candidates]
+        found = [(held_terms(c.text), set(terms(c.context))) for c in candidates]
         meant = by_meaning(words)
         also = compared_words(meant, candidates, found)
         vectors = self.vectors.of([c.text for c in candidates], also, retrieval.context.vectors)
@@ -241,8 +250,17 @@ class ExtractiveAnswerer:
 
 
 def mentions(candidate: Candidate, who: str) -> bool:
-    """Whether the sentence (or the one before it) names the person, by their last name."""
-    return bool(set(terms(who.split()[-1])) & set(terms(f"{candidate.context} {candidate.text}")))
+    """Whether the sentence (or the one before it) names the person."""
+    return names_person(f"{candidate.context} {candidate.text}", who)
+
+
+def names_person(text: str, who: str) -> bool:
+    """Whether the text names the person, by their last name."""
+    return bool(set(terms(who.split()[-1])) & set(terms(text)))
+
+
+def windows(candidates: list[Candidate]) -> list[str]:
+    return list(dict.fromkeys(c.window for c in candidates))
 
 
 def by_meaning(words: dict[str, str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from bot.answering.question import NUMBER, answer_type, gives
+from bot.answering.speakers import held_terms
 from index.storage.lexical import terms
 
 FEATURES = (
@@ -80,7 +81,7 @@ def row(
     best, others = ranked[n], ranked[n + 1 :]
     kind = answer_type(question)
     found = set(terms(f"{best.context} {best.text}")) | set(NUMBER.findall(f"{best.context} {best.text}"))
-    exact, missing = term_shares(weight, set(terms(best.text)))
+    exact, missing = term_shares(weight, held_terms(best.text))
     values = [
         best.dense,
         best.coverage,

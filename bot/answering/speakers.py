@@ -8,6 +8,7 @@ A role is resolved through the appositions news text uses: "the CEO of Baykar, H
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from bot.answering.conversation import without_topic
 from index.storage.doc_stats import names
@@ -33,9 +34,27 @@ ROLES = {
     "founder": "[Ff]ounder",
     "spokesman": "[Ss]pokes(?:man|woman|person)",
     "spokesperson": "[Ss]pokes(?:man|woman|person)",
+    "runs": "CEO|chief executive(?: officer)?|head|chairman|director",  # "who runs X?"
+    "leads": "CEO|chief executive(?: officer)?|head|chairman|director|[Pp]resident|[Ll]eader",
 }
+TITLES = {stem: re.compile(rf"\b(?:{title})\b") for role, title in ROLES.items() for stem in terms(role)}
+VERB_ROLES = {"runs", "leads"}
+ROLE_ENDS = {"of", "at", "in", "for", "from", "on", "with"}  # words that may follow a role noun: "the CEO of X"
+UNQUALIFYING = {"the", "a", "an", "s", "of", "at", "in", "for", "company", "firm", "top"}
+# "who is the CEO of X?", "who runs X?", "what's the name of X's boss?"
+ROLE_ASKED = re.compile(
+    r"^\s*(?:who(?:'s|’s)?|what(?:'s|’s|\s+is)\s+the\s+name\s+of)\s+(?:(?:is|was|are|were)\s+)?(?P<subject>.+?)[\s?]*$",
+    re.IGNORECASE,
+)
+NOBODY = ""
 PERSON = r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3})"
 ORG = r"(?P<org>[A-Z][\w’'-]+)"
+
+
+def held_terms(text: str) -> set[str]:
+    """A sentence's terms, with the role words its titles stand for: "the CEO of Baykar" holds "boss", "exec",
+    "chief" and "runs" too, so that "who is the drone maker's boss?" covers it."""
+    return set(terms(text)) | {stem for stem, title in TITLES.items() if title.search(text)}
 
 
 def asked_phrase(question: str) -> str | None:
@@ -57,18 +76,62 @@ def appositions(role: str, text: str) -> list[tuple[str, str]]:
     return [(m.group("org"), m.group("name")) for p in patterns for m in re.finditer(p, text)]
 
 
+def role_of(phrase: str) -> tuple[str | None, list[str]]:
+    """The role a phrase asks for ("turkey's president" -> "president"), and the words that qualify it. A role
+    word that another word qualifies ("chief technology officer") is part of another title: no role."""
+    words = re.findall(r"[\w-]+", phrase.lower())
+    at = next((n for n in reversed(range(len(words))) if words[n] in ROLES), None)
+    if at is None or not (at + 1 == len(words) or words[at + 1] in ROLE_ENDS or words[at] in VERB_ROLES):
+        return None, []
+    return words[at], [word for word in words if word not in ROLES and word not in UNQUALIFYING]
+
+
+def of_org(org: str, word: str) -> bool:
+    """Whether a question's word names the organisation or country of an apposition ("turkey" ~ "Turkish")."""
+    return org.lower()[:4] == word[:4]
+
+
 def by_role(phrase: str, text: str) -> str | None:
     """The person a role phrase ("turkey's president", "the company's boss") names in the text."""
-    words = re.findall(r"[\w-]+", phrase.lower())
-    role = next((word for word in reversed(words) if word in ROLES), None)
+    role, qualifiers = role_of(phrase)
     if role is None:
         return None
     found = appositions(role, text)
-    qualifiers = [word for word in words if word not in ROLES and word not in {"the", "s", "company", "firm", "top"}]
     for org, person in found:
-        if any(org.lower()[:4] == word[:4] for word in qualifiers):
+        if any(of_org(org, word) for word in qualifiers):
             return person
     return found[0][1] if found and not qualifiers else None
+
+
+class Holder(NamedTuple):
+    """Whom a "who is the CEO of X?" question asks for: the role, and the person the documents give it."""
+
+    role: str
+    person: str  # NOBODY when the documents give the role only to people of other organisations
+
+    def titled_in(self, text: str) -> bool:
+        """Whether the text gives the person the role ("the CEO of Baykar, Haluk Bayraktar")."""
+        return any(person == self.person for _, person in appositions(self.role, text))
+
+
+def role_holder(question: str, texts: list[str]) -> Holder | None:
+    """For "who is the CEO of X?", "who runs X?": the person the texts give that title, or None (no such
+    question, or no such title in the texts). A qualifier that the texts do not name ("the drone maker's
+    boss") is a description: then the title's one holder is the answer, if it has one."""
+    asked = ROLE_ASKED.match(question)
+    role, qualifiers = role_of(asked.group("subject")) if asked else (None, [])
+    if role is None:
+        return None
+    found = [pair for text in texts for pair in appositions(role, text)]
+    known = [name.lower().split() for text in texts for name in names(text)]
+    named = [word for word in qualifiers if any(word in name for name in known)]
+    if not named:
+        people = {person for _, person in found}
+        return Holder(role, people.pop()) if len(people) == 1 else None
+    # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
+    aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
+    holders = [person for org, person in found if any(of_org(alias, word) for alias in aliases[org] for word in named)]
+    return Holder(role, holders[0] if holders else NOBODY) if found else None
 
 
 def by_name(phrase: str, text: str) -> str | None:
