@@ -311,7 +311,8 @@ CIDER = (
     "Pomona Cider has opened a second press in the valley. "
     "The chief executive of Pomona, Dana Whitcombe, said the press would double its output by autumn. "
     "Rival Orchard Co. said it would wait for the harvest figures. "
-    "Orchard's chairman, Peter Vane, declined to comment."
+    "Orchard's chairman, Peter Vane, declined to comment. "
+    "Pomona, founded in 1998, is located in Hereford and sells most of its cider abroad."
 )
 
 
@@ -368,3 +369,12 @@ def test_a_sentence_giving_someone_a_title_covers_the_role_words_that_stand_for_
 def test_a_role_word_inside_another_title_asks_for_no_role_holder() -> None:
     """ "the chief technology officer" is not "the chief": the near miss is not answered with the CEO."""
     assert role_holder("who is the chief technology officer at pomona?", [CIDER]) is None
+
+
+@pytest.mark.parametrize("question", ["where is pomona based?", "where's pomona headquartered"])
+def test_a_word_that_only_restates_the_asked_kind_need_not_be_in_the_answer(
+    make_bot: Callable[..., Citebot], question: str
+) -> None:
+    """ "where is X based?" asks where X is: "X ... is located in Hereford" answers it."""
+    answer = council_bot(make_bot, CIDER).ask(question, sources=frozenset({"council.md"}))
+    assert not answer.abstained and "located in Hereford" in answer.citations[0].text, answer.text

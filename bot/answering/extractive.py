@@ -16,7 +16,7 @@ from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
-from bot.answering.question import NUMBER, expected_kind, parts, weights
+from bot.answering.question import NUMBER, expected_kind, parts, restating, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, held_terms, role_holder, said_phrase, topic
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
@@ -151,11 +151,13 @@ class ExtractiveAnswerer:
         are not terms; a name typed in lowercase ("russia") gets its capital back, so it is not matched by
         meaning ("ukraine" is close to it, yet another country)."""
         asked_terms = set(terms(who)) | set(terms(asked_phrase(question) or "")) if who else set()
+        restated = restating(question)
         stats = {c.passage.doc_hash: c.stats for c in candidates}
         names = {name for found in stats.values() for name in found.names}
         words = {
             stem: word.capitalize() if word.capitalize() in names else word
             for word in content_words(question) + NUMBER.findall(question)
+            if word.lower() not in restated
             for stem in terms(word)
             if stem not in asked_terms
         }

@@ -76,6 +76,13 @@ HOLDS: dict[str, Callable[[str], bool]] = {
     "place": lambda text: bool(HAS_PLACE.search(text)),
     "person": lambda text: bool(HAS_PERSON.search(text)),
 }
+# words that only restate the kind a question asks for: "where is X based?" asks where X is, and a sentence
+# saying "X, located in Y" answers it without the word "based"
+RESTATING = {
+    "place": {"located", "based", "headquartered", "situated"},
+    "money": {"cost", "costs", "price", "priced"},
+    "date": {"happen", "happened", "occur", "occurred"},
+}
 REQUIRED = frozenset({"money", "number", "version", "date"})  # a sentence without the asked detail cannot answer these
 
 
@@ -83,6 +90,11 @@ def answer_type(question: str) -> str | None:
     """The kind of detail a question asks for (money, number, version, date, reason, place, person), or None."""
     stripped = question.strip()
     return next((name for name, pattern in ASKS if pattern.search(stripped)), None)
+
+
+def restating(question: str) -> set[str]:
+    """The question's words that only restate the kind of detail it asks for."""
+    return RESTATING.get(answer_type(question) or "", set())
 
 
 WHEN = re.compile(r"^\s*when\b", re.IGNORECASE)
