@@ -16,6 +16,7 @@ from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
+from bot.answering.conversation import Conversation, Turn, resolve_references
 from bot.answering.question import NUMBER, expected_kind, parts, restating, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, held_terms, role_holder, said_phrase, topic
 from bot.answering.vectors import Vectors
@@ -23,7 +24,6 @@ from bot.retrieve import Retrieval
 from index.storage.lexical import content_words, matches, terms
 
 if TYPE_CHECKING:
-    from bot.answering.conversation import Conversation
     from index.embeddings import NamedEmbeddings
 
 
@@ -64,8 +64,6 @@ class ExtractiveAnswerer:
         self.vectors = Vectors(embeddings)
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
-        from bot.answering.conversation import resolve_references
-
         return resolve_references(question, conversation)
 
     def answer(
@@ -101,14 +99,16 @@ class ExtractiveAnswerer:
         return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
     def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
-        """One decision per part of the question (most questions have one), each on the same passages."""
+        """One decision per part of the question (most questions have one), each on the same
+        passages; a later part is read as a follow-up to the earlier one's best sentence."""
         candidates = candidates_of(retrieval)
-        return [
-            self.decide(
-                part, self.for_part(part, question, retrieval), candidates, asked_speaker(part, windows(candidates))
-            )
-            for part in parts(question)
-        ]
+        made: list[Decision] = []
+        for part in parts(question):
+            if made and made[-1].ranked:  # a later part is a follow-up: "who runs X and what did he say?"
+                part = resolve_references(part, Conversation([Turn(made[-1].question, made[-1].ranked[0].text)]))
+            retrieved = self.for_part(part, question, retrieval)
+            made.append(self.decide(part, retrieved, candidates, asked_speaker(part, windows(candidates))))
+        return made
 
     def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
         """The retrieval with the part's own query vector, so each part is compared with what it asks."""
