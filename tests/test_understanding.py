@@ -383,9 +383,9 @@ def test_a_word_that_only_restates_the_asked_kind_need_not_be_in_the_answer(
 def test_a_two_part_question_cites_a_sentence_for_each_part_and_reads_the_second_as_a_follow_up(
     make_bot: Callable[..., Citebot],
 ) -> None:
-    """ "who runs it" after "where is pomona based": "it" is what the first part asked about."""
+    """ "who runs it" after "where is Pomona based": "it" is what the first part asked about."""
     answer = council_bot(make_bot, CIDER).ask(
-        "where is pomona based and who runs it?", sources=frozenset({"council.md"})
+        "where is Pomona based and who runs it?", sources=frozenset({"council.md"})
     )
     cited = " ".join(citation.text for citation in answer.citations)
     assert "located in Hereford" in cited and "Dana Whitcombe" in cited, answer.text
@@ -396,4 +396,4 @@ def test_the_second_part_s_pronoun_is_the_person_the_first_part_s_answer_names(
 ) -> None:
     bot, question = council_bot(make_bot, CIDER), "who runs pomona and what did she say about the press?"
     decisions = bot.answerer.decisions(question, bot.retriever.search(question, sources=frozenset({"council.md"})))
-    assert [d.question for d in decisions][1] == "What did Dana Whitcombe say about the press", decisions
+    assert [d.question for d in decisions][1] == "what did Dana Whitcombe say about the press", decisions

@@ -65,18 +65,25 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
     last = conversation.last() if conversation else None
     if last is None:
         return question
-    context = f"{last.question} {last.answer}"
     elliptical = ELLIPTICAL.match(question)
     question = LEAD.sub("", question)
-    if (person := next(iter(people(context)), None)) and PERSON_PRONOUN.search(question):
-        question = PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
-    elif (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
-        question = THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
+    if named := with_names(question, last):
+        question = named
     elif elliptical:
         question = on_topic(elliptical.group("about") or LEAD.sub("", elliptical.group("led")), last)
     elif PERSON_PRONOUN.search(question) or THING_PRONOUN.search(question):
         question = on_topic(question, last)
     return question[:1].upper() + question[1:]
+
+
+def with_names(question: str, last: Turn) -> str | None:
+    """The question with its first he/she/his put for the person the last turn names, or it/they for the
+    thing its question names; None when it has no such pronoun or the turn names no one for it."""
+    if (person := next(iter(people(f"{last.question} {last.answer}")), None)) and PERSON_PRONOUN.search(question):
+        return PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
+    if (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
+        return THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
+    return None
 
 
 def on_topic(question: str, last: Turn) -> str:

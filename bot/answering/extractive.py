@@ -16,7 +16,7 @@ from bot.answering.answer import Answer, TokenSink, abstention
 from bot.answering.candidates import Candidate, candidates_of
 from bot.answering.citations import Citation, Quote, attributed_quotes, citation_of, name_in, same_person
 from bot.answering.confidence import shipped
-from bot.answering.conversation import Conversation, Turn, resolve_references
+from bot.answering.conversation import Conversation, Turn, resolve_references, with_names
 from bot.answering.question import NUMBER, expected_kind, parts, restating, weights
 from bot.answering.speakers import asked_phrase, asked_speaker, held_terms, role_holder, said_phrase, topic
 from bot.answering.vectors import Vectors
@@ -47,7 +47,7 @@ class Decision:
     row: np.ndarray
     confidence: float
     second: float = 0.0  # the model's probability for the runner-up, when its score is close to the first's
-    by_role: bool = False  # `ranked` holds only sentences naming whom a "who is the CEO of X?" question asks for
+    by_role: bool = False  # `ranked` holds only sentences giving the title a "who is the CEO of X?" question asks for
 
 
 class ExtractiveAnswerer:
@@ -102,12 +102,13 @@ class ExtractiveAnswerer:
         """One decision per part of the question (most questions have one), each on the same
         passages; a later part is read as a follow-up to the earlier one's best sentence."""
         candidates = candidates_of(retrieval)
+        windows = list(dict.fromkeys(c.window for c in candidates))
         made: list[Decision] = []
         for part in parts(question):
-            if made and made[-1].ranked:  # a later part is a follow-up: "who runs X and what did he say?"
-                part = resolve_references(part, Conversation([Turn(made[-1].question, made[-1].ranked[0].text)]))
+            if made and made[-1].ranked:  # "who runs X and what did he say?": he is whom the first part's answer names
+                part = with_names(part, Turn(made[-1].question, made[-1].ranked[0].text)) or part
             retrieved = self.for_part(part, question, retrieval)
-            made.append(self.decide(part, retrieved, candidates, asked_speaker(part, windows(candidates))))
+            made.append(self.decide(part, retrieved, candidates, asked_speaker(part, windows)))
         return made
 
     def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
@@ -120,10 +121,9 @@ class ExtractiveAnswerer:
         """Rank by similarity and coverage (only sentences with the asked number, sum or date; only the asked
         speaker's quotations, when they have some; only sentences naming the person asked for by role), then let
         the model judge the first."""
-        holder = None if who else role_holder(question, windows(candidates))
-        if holder:  # the sentences that give them the title, else those that name them (none for NOBODY)
-            titled = [c for c in candidates if holder.titled_in(c.text)]
-            candidates = titled or [c for c in candidates if holder.person and names_person(c.text, holder.person)]
+        holder = None if who else role_holder(question, [c.text for c in candidates])
+        if holder:  # the sentences that give them the title (none for NOBODY)
+            candidates = [c for c in candidates if holder.titled_in(c.text)]
         words, weight = self.question_terms(question, who, candidates)
         kind = expected_kind(question)
         scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
@@ -252,17 +252,8 @@ class ExtractiveAnswerer:
 
 
 def mentions(candidate: Candidate, who: str) -> bool:
-    """Whether the sentence (or the one before it) names the person."""
-    return names_person(f"{candidate.context} {candidate.text}", who)
-
-
-def names_person(text: str, who: str) -> bool:
-    """Whether the text names the person, by their last name."""
-    return bool(set(terms(who.split()[-1])) & set(terms(text)))
-
-
-def windows(candidates: list[Candidate]) -> list[str]:
-    return list(dict.fromkeys(c.window for c in candidates))
+    """Whether the sentence (or the one before it) names the person, by their last name."""
+    return bool(set(terms(who.split()[-1])) & set(terms(f"{candidate.context} {candidate.text}")))
 
 
 def by_meaning(words: dict[str, str]) -> dict[str, str]:

@@ -115,9 +115,9 @@ class Holder(NamedTuple):
 
 
 def role_holder(question: str, texts: list[str]) -> Holder | None:
-    """For "who is the CEO of X?", "who runs X?": the person the texts give that title, or None (no such
-    question, or no such title in the texts). A qualifier that the texts do not name ("the drone maker's
-    boss") is a description: then the title's one holder is the answer, if it has one."""
+    """For "who is the CEO of X?", "who runs X?": the person the texts (the candidate sentences) give that
+    title, or None (no such question, or no such title in the texts). A qualifier that the texts do not name
+    ("the drone maker's boss") is a description: then the title's one holder is the answer, if it has one."""
     asked = ROLE_ASKED.match(question)
     role, qualifiers = role_of(asked.group("subject")) if asked else (None, [])
     if role is None:
