@@ -326,6 +326,7 @@ CIDER = (
         ("who is the chief executive of orchard?", NOBODY),  # the documents name Pomona's, not Orchard's
         ("who is the boss at the cider maker?", "Dana Whitcombe"),  # "Pomona Cider" is the cider maker
         ("who's the boss?", None),  # two bosses, and no name to choose between them
+        ("who is the top exec at the chip maker?", None),  # a description the documents use no word of
         ("who opened a second press?", None),  # no role asked
     ],
 )

@@ -117,7 +117,8 @@ class Holder(NamedTuple):
 def role_holder(question: str, texts: list[str]) -> Holder | None:
     """For "who is the CEO of X?", "who runs X?": the person the texts (the candidate sentences) give that
     title, or None (no such question, or no such title in the texts). A qualifier that the texts do not name
-    ("the drone maker's boss") is a description: then the title's one holder is the answer, if it has one."""
+    ("the drone maker's boss") is a description: then the title's one holder is the answer, if it has one and
+    the texts use a word of the description."""
     asked = ROLE_ASKED.match(question)
     role, qualifiers = role_of(asked.group("subject")) if asked else (None, [])
     if role is None:
@@ -125,9 +126,10 @@ def role_holder(question: str, texts: list[str]) -> Holder | None:
     found = [pair for text in texts for pair in appositions(role, text)]
     known = [name.lower().split() for text in texts for name in names(text)]
     named = [word for word in qualifiers if any(word in name for name in known)]
-    if not named:
+    if not named:  # a description: the title's one holder, unless the texts use none of its words ("chip maker")
         people = {person for _, person in found}
-        return Holder(role, people.pop()) if len(people) == 1 else None
+        described = not qualifiers or bool(set(terms(" ".join(qualifiers))) & set(terms(" ".join(texts))))
+        return Holder(role, people.pop()) if len(people) == 1 and described else None
     # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
     aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
     holders = [person for org, person in found if any(of_org(alias, word) for alias in aliases[org] for word in named)]
