@@ -316,6 +316,10 @@ CIDER = (
 )
 
 
+def ask_about_cider(make_bot: Callable[..., Citebot], question: str) -> Answer:
+    return council_bot(make_bot, CIDER).ask(question, sources=frozenset({"council.md"}))
+
+
 @pytest.mark.parametrize(
     ("question", "person"),
     [
@@ -348,7 +352,7 @@ def test_the_person_asked_for_by_role_is_found_through_the_documents_appositions
 def test_a_question_asking_for_someone_by_role_cites_the_sentence_naming_them(
     make_bot: Callable[..., Citebot], question: str, cited: str
 ) -> None:
-    answer = council_bot(make_bot, CIDER).ask(question, sources=frozenset({"council.md"}))
+    answer = ask_about_cider(make_bot, question)
     assert not answer.abstained and cited in answer.citations[0].text, answer.text
 
 
@@ -356,9 +360,7 @@ def test_a_role_asked_of_an_organisation_the_documents_give_no_such_person_is_no
     make_bot: Callable[..., Citebot],
 ) -> None:
     """The near miss: the documents name Pomona's chief executive, not Orchard's."""
-    answer = council_bot(make_bot, CIDER).ask(
-        "who is the chief executive of orchard?", sources=frozenset({"council.md"})
-    )
+    answer = ask_about_cider(make_bot, "who is the chief executive of orchard?")
     assert answer.abstained, answer.text
 
 
@@ -377,7 +379,7 @@ def test_a_word_that_only_restates_the_asked_kind_need_not_be_in_the_answer(
     make_bot: Callable[..., Citebot], question: str
 ) -> None:
     """ "where is X based?" asks where X is: "X ... is located in Hereford" answers it."""
-    answer = council_bot(make_bot, CIDER).ask(question, sources=frozenset({"council.md"}))
+    answer = ask_about_cider(make_bot, question)
     assert not answer.abstained and "located in Hereford" in answer.citations[0].text, answer.text
 
 
@@ -385,9 +387,7 @@ def test_a_two_part_question_cites_a_sentence_for_each_part_and_reads_the_second
     make_bot: Callable[..., Citebot],
 ) -> None:
     """ "who runs it" after "where is Pomona based": "it" is what the first part asked about."""
-    answer = council_bot(make_bot, CIDER).ask(
-        "where is Pomona based and who runs it?", sources=frozenset({"council.md"})
-    )
+    answer = ask_about_cider(make_bot, "where is Pomona based and who runs it?")
     cited = " ".join(citation.text for citation in answer.citations)
     assert "located in Hereford" in cited and "Dana Whitcombe" in cited, answer.text
 

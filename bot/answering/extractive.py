@@ -99,8 +99,8 @@ class ExtractiveAnswerer:
         return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
     def decisions(self, question: str, retrieval: Retrieval) -> list[Decision]:
-        """One decision per part of the question (most questions have one), each on the same
-        passages; a later part is read as a follow-up to the earlier one's best sentence."""
+        """One decision per part of the question (most questions have one), each on the same passages; a later
+        part's pronoun stands for whom the earlier part's best sentence names."""
         candidates = candidates_of(retrieval)
         windows = list(dict.fromkeys(c.window for c in candidates))
         made: list[Decision] = []

@@ -124,6 +124,8 @@ def role_holder(question: str, texts: list[str]) -> Holder | None:
     if role is None:
         return None
     found = [pair for text in texts for pair in appositions(role, text)]
+    if not found:
+        return None
     known = [name.lower().split() for text in texts for name in names(text)]
     named = [word for word in qualifiers if any(word in name for name in known)]
     if not named:  # a description: the title's one holder, unless the texts use none of its words ("chip maker")
@@ -133,7 +135,7 @@ def role_holder(question: str, texts: list[str]) -> Holder | None:
     # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
     aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
     holders = [person for org, person in found if any(of_org(alias, word) for alias in aliases[org] for word in named)]
-    return Holder(role, holders[0] if holders else NOBODY) if found else None
+    return Holder(role, holders[0] if holders else NOBODY)
 
 
 def by_name(phrase: str, text: str) -> str | None:
