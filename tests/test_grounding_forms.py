@@ -4,7 +4,10 @@ tests, on short texts of their own."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.llm.grounding import Checked, check
+from bot.llm.opposites import opposed
 from index.documents import Document
 from index.passages import make_passages
 
@@ -26,7 +29,15 @@ COMPOSER = Document(
     "1831, Chopin moved to Paris, where he taught piano. The Nocturne in C minor is the twenty-fourth piece "
     "of the set.",
 )
-DOCUMENTS = {document.source: document for document in (SINGER, COMPOSER)}
+MUSEUM = Document(
+    "museum.txt",
+    "Museum",
+    "Museum\n\n"
+    "The Harbour Museum won three design awards in 2019. Its early exhibitions were popular with visitors, and "
+    "the most visited room holds the public collection of ship models. The museum bought a lighthouse lens in "
+    "2004 and sold the old ferry in 2010.",
+)
+DOCUMENTS = {document.source: document for document in (SINGER, COMPOSER, MUSEUM)}
 
 
 def run(reply: str, document: Document, *words: str) -> Checked:
@@ -88,3 +99,36 @@ def test_hedges_of_absence_in_other_forms_claim_nothing_about_what_is_absent() -
     assert not kept(
         run("It is not stated whether she sang in it, but she starred in Dreamgirls (2009) [1].", SINGER, "Dreamgirls")
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The Harbour Museum lost three design awards in 2019 [1].",
+        "Its early exhibitions were unpopular with visitors [1].",
+        "The least visited room holds the public collection of ship models [1].",
+        "The most visited room holds the private collection of ship models [1].",
+        "The museum sold a lighthouse lens in 2004 [1].",
+    ],
+)
+def test_a_word_put_for_its_opposite_is_rejected(reply: str) -> None:
+    assert not kept(run(reply, MUSEUM, "Harbour"))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The Harbour Museum won three design awards in 2019 [1].",
+        "Its early exhibitions were not unpopular with visitors [1].",  # two flips say what the source says
+        "The museum purchased a lighthouse lens in 2004 [1].",
+    ],
+)
+def test_the_same_meaning_in_other_words_is_kept(reply: str) -> None:
+    assert kept(run(reply, MUSEUM, "Harbour"))
+
+
+def test_opposites_are_read_in_their_written_forms() -> None:
+    assert opposed("She lost the final", "She won the final") == 1
+    assert opposed("the worst result", "the best result") == 1
+    assert opposed("an older sister", "a younger sister") == 1
+    assert opposed("she won and lost", "she won") == 0  # the source's own word is there too

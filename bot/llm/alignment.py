@@ -4,7 +4,8 @@ Word overlap alone keeps "Baykar has never supplied drones to Ukraine" (one word
 war with Ukraine" (the same words, roles reversed) and a name or number swapped for another of the same
 document. So each clause of the claim is aligned with the cited source sentence (and clause) sharing most of
 its words, and must agree with it: its names and numbers are in that sentence, it is negated exactly when
-that clause is, and no two names trade roles there (bot.llm.roles). A hedge stating an absence ("The passages
+that clause is (a word put for its opposite, "lost" for "won", counts as a negation: bot.llm.opposites), and
+no two names trade roles there (bot.llm.roles). A hedge stating an absence ("The passages
 do not say whether X, but ...") claims nothing about X, so only what follows it is checked.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from bot.llm.entities import all_in, meta_terms, names, names_agree, numbers
+from bot.llm.opposites import opposed
 from bot.llm.roles import NAME, name_terms, swapped
 from index.passages import sentence_spans
 from index.storage.lexical import covered, terms
@@ -137,9 +139,11 @@ def agrees(clause: str, opener: bool, sentence: str, cited: Cited, fragment: boo
     source_clause = aligned(clause, clauses(sentence))
     if source_clause is not None and substituted(numbers(clause), numbers(source_clause)):
         return False
+    # a word put for its opposite flips the meaning as a negation does ("not unpopular" is "popular")
+    flips = opposed(clause, source_clause or sentence)
     if source_clause is None and fragment:
-        return not negated or bool(NEGATION.search(sentence))
-    return negated == bool(NEGATION.search(source_clause or sentence))
+        return not (negated or flips) or bool(NEGATION.search(sentence))
+    return (negated + flips) % 2 == bool(NEGATION.search(source_clause or sentence))
 
 
 def by_common_words(clause: str, opener: bool, cited: Cited) -> str | None:
