@@ -341,6 +341,27 @@ def test_the_person_asked_for_by_role_is_found_through_the_documents_appositions
     assert (holder and holder.person) == person
 
 
+SATELLITES = (
+    "Chilean President Ana Ortiz toured the Andesat plant on Monday. "
+    "The chief executive of Andesat, Tomas Vidal, showed her the new antenna. "
+    "Radio Chile Sur filmed the visit."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("who's the head of chile?", "Ana Ortiz"),  # a country's head is its president
+        ("who is the head of andesat", "Tomas Vidal"),
+        ("who is the head of the antenna maker?", "Tomas Vidal"),  # a description is of a company, not a country
+        ("who is the head of radio chile?", NOBODY),  # "Chilean" is not Radio Chile Sur: both words must be its
+    ],
+)
+def test_a_head_is_a_country_s_president_or_a_company_s_chief(question: str, person: str) -> None:
+    holder = role_holder(question, [SATELLITES])
+    assert (holder and holder.person) == person
+
+
 @pytest.mark.parametrize(
     ("question", "cited"),
     [
@@ -381,6 +402,12 @@ def test_a_word_that_only_restates_the_asked_kind_need_not_be_in_the_answer(
     """ "where is X based?" asks where X is: "X ... is located in Hereford" answers it."""
     answer = ask_about_cider(make_bot, question)
     assert not answer.abstained and "located in Hereford" in answer.citations[0].text, answer.text
+
+
+def test_where_an_event_happened_is_asked_by_where_alone(bot: Citebot) -> None:
+    """ "where did X happen?" asks where X was: "happen" need not be in the answer."""
+    answer = bot.ask("where did the crowdfunding happen?")
+    assert not answer.abstained and "a group in Lithuania" in answer.citations[0].text, answer.text
 
 
 def test_a_two_part_question_cites_a_sentence_for_each_part_and_reads_the_second_as_a_follow_up(

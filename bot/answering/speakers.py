@@ -21,21 +21,23 @@ ASKED = re.compile(
 )
 NOT_PEOPLE = re.compile(r"^(?:the|a|an|this|that|these|its|their|it|they|he|she|we|you|i|people|someone)\b", re.I)
 # a role word in a question -> the titles a document may give that person
+CEO = "CEO|chief executive(?: officer)?"
+STATE = "[Pp]resident|[Ll]eader|[Pp]rime [Mm]inister"  # a country's heads: "the head of turkey"
 ROLES = {
-    "ceo": "CEO|chief executive(?: officer)?",
-    "boss": "CEO|chief executive(?: officer)?|president|chairman|head",
-    "chief": "CEO|chief executive(?: officer)?|head",
-    "head": "CEO|head|chairman|director",
-    "exec": "CEO|chief executive(?: officer)?",
-    "executive": "CEO|chief executive(?: officer)?",
+    "ceo": CEO,
+    "boss": f"{CEO}|president|chairman|head",
+    "chief": f"{CEO}|head",
+    "head": f"{CEO}|head|chairman|director|{STATE}",
+    "exec": CEO,
+    "executive": CEO,
     "president": "[Pp]resident",
-    "leader": "[Pp]resident|[Ll]eader|[Pp]rime [Mm]inister",
+    "leader": STATE,
     "chairman": "[Cc]hairman",
     "founder": "[Ff]ounder",
     "spokesman": "[Ss]pokes(?:man|woman|person)",
     "spokesperson": "[Ss]pokes(?:man|woman|person)",
-    "runs": "CEO|chief executive(?: officer)?|head|chairman|director",  # "who runs X?"
-    "leads": "CEO|chief executive(?: officer)?|head|chairman|director|[Pp]resident|[Ll]eader",
+    "runs": f"{CEO}|head|chairman|director",  # "who runs X?"
+    "leads": f"{CEO}|head|chairman|director|{STATE}",
 }
 TITLES = {stem: re.compile(rf"\b(?:{title})\b") for role, title in ROLES.items() for stem in terms(role)}
 VERB_ROLES = {"runs", "leads"}
@@ -65,15 +67,20 @@ def asked_phrase(question: str) -> str | None:
 
 def appositions(role: str, text: str) -> list[tuple[str, str]]:
     """(organisation or country word, person) for each place the text gives someone this title."""
-    title = ROLES[role]
+    return [(org, person) for org, person, _ in titled(role, text)]
+
+
+def titled(role: str, text: str) -> list[tuple[str, str, str]]:
+    """(organisation or country word, person, title) for each place the text gives someone this title."""
+    title = f"(?P<title>{ROLES[role]})"
     patterns = [
-        rf"\b(?:the\s+)?(?:{title})\s+of\s+{ORG},?\s+{PERSON}",
-        rf"\b{ORG}\s+(?:{title})\s+{PERSON}",
-        rf"\b{ORG}[’']s\s+(?:{title}),?\s+{PERSON}",
-        rf"{PERSON},\s+(?:the\s+)?(?:{title})\s+of\s+{ORG}",
+        rf"\b(?:the\s+)?{title}\s+of\s+{ORG},?\s+{PERSON}",
+        rf"\b{ORG}\s+{title}\s+{PERSON}",
+        rf"\b{ORG}[’']s\s+{title},?\s+{PERSON}",
+        rf"{PERSON},\s+(?:the\s+)?{title}\s+of\s+{ORG}",
     ]
     text = text.replace("\u00a0", " ")
-    return [(m.group("org"), m.group("name")) for p in patterns for m in re.finditer(p, text)]
+    return [(m.group("org"), m.group("name"), m.group("title")) for p in patterns for m in re.finditer(p, text)]
 
 
 def role_of(phrase: str) -> tuple[str | None, list[str]]:
@@ -129,12 +136,21 @@ def role_holder(question: str, texts: list[str]) -> Holder | None:
     known = [name.lower().split() for text in texts for name in names(text)]
     named = [word for word in qualifiers if any(word in name for name in known)]
     if not named:  # a description: the title's one holder, unless the texts use none of its words ("chip maker")
-        people = {person for _, person in found}
+        # a description ("the drone company") is of an organisation: a country is named ("turkey's leader")
+        people = {person for text in texts for _, person, title in titled(role, text) if not re.fullmatch(STATE, title)}
         described = not qualifiers or bool(set(terms(" ".join(qualifiers))) & set(terms(" ".join(texts))))
         return Holder(role, people.pop()) if len(people) == 1 and described else None
     # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
     aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
-    holders = [person for org, person in found if any(of_org(alias, word) for alias in aliases[org] for word in named)]
+    # words that form one name together ("cnn turk") must all be the organisation's: "Turkish" is not CNN Turk
+    joint = next((name for name in known if sum(word in name for word in named) > 1), [])
+    test = all if joint else any
+    asked_org = [word for word in named if word in joint] or named
+    holders = [
+        person
+        for org, person in found
+        if test(any(of_org(alias, word) for alias in aliases[org]) for word in asked_org)
+    ]
     return Holder(role, holders[0] if holders else NOBODY)
 
 
