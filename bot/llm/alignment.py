@@ -4,7 +4,7 @@ Word overlap alone keeps "Baykar has never supplied drones to Ukraine" (one word
 war with Ukraine" (the same words, roles reversed) and a name or number swapped for another of the same
 document. So each clause of the claim is aligned with the cited source sentence (and clause) sharing most of
 its words, and must agree with it: its names and numbers are in that sentence, it is negated exactly when
-that clause is (a word put for its opposite, "lost" for "won", counts as a negation: bot.llm.opposites), and
+that clause is (a word put for its opposite, "lost" for "won", counts as a negation: bot.llm.lexicon), and
 no two names trade roles there (bot.llm.roles). A hedge stating an absence ("The passages
 do not say whether X, but ...") claims nothing about X, so only what follows it is checked.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from bot.llm.entities import all_in, meta_terms, names, names_agree, numbers
-from bot.llm.opposites import opposed
+from bot.llm.lexicon import opposed
 from bot.llm.roles import NAME, name_terms, swapped
 from index.passages import sentence_spans
 from index.storage.lexical import covered, terms
