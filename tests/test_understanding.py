@@ -362,6 +362,12 @@ def test_a_head_is_a_country_s_president_or_a_company_s_chief(question: str, per
     assert (holder and holder.person) == person
 
 
+def test_a_speaker_asked_for_by_a_description_is_the_title_s_one_holder() -> None:
+    """ "the antenna maker's chief executive" names no organisation; Andesat's is the one chief executive."""
+    assert asked_speaker("what did the antenna maker's chief executive say?", [SATELLITES]) == "Tomas Vidal"
+    assert asked_speaker("what did the president say?", [SATELLITES]) == "Ana Ortiz"
+
+
 @pytest.mark.parametrize(
     ("question", "cited"),
     [

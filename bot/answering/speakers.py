@@ -101,13 +101,7 @@ def of_org(org: str, word: str) -> bool:
 def by_role(phrase: str, text: str) -> str | None:
     """The person a role phrase ("turkey's president", "the company's boss") names in the text."""
     role, qualifiers = role_of(phrase)
-    if role is None:
-        return None
-    found = appositions(role, text)
-    for org, person in found:
-        if any(of_org(org, word) for word in qualifiers):
-            return person
-    return found[0][1] if found and not qualifiers else None
+    return (holder_of(role, qualifiers, [text]) or None) if role else None
 
 
 class Holder(NamedTuple):
@@ -123,23 +117,29 @@ class Holder(NamedTuple):
 
 def role_holder(question: str, texts: list[str]) -> Holder | None:
     """For "who is the CEO of X?", "who runs X?": the person the texts (the candidate sentences) give that
-    title, or None (no such question, or no such title in the texts). A qualifier that the texts do not name
-    ("the drone maker's boss") is a description: then the title's one holder is the answer, if it has one and
-    the texts use a word of the description."""
+    title, or None (no such question, or no such title in the texts)."""
     asked = ROLE_ASKED.match(question)
     role, qualifiers = role_of(asked.group("subject")) if asked else (None, [])
-    if role is None:
-        return None
+    person = holder_of(role, qualifiers, texts) if role else None
+    return Holder(role, person) if role and person is not None else None
+
+
+def holder_of(role: str, qualifiers: list[str], texts: list[str]) -> str | None:
+    """The person the texts give the role, for the organisation the qualifiers name; NOBODY when they give it
+    only to people of other organisations; None when they give it to no one, or cannot tell to whom. A
+    qualifier that the texts do not name ("the drone maker's boss") is a description: then the title's one
+    holder is the answer, if it has one and the texts use a word of the description."""
     found = [pair for text in texts for pair in appositions(role, text)]
     if not found:
         return None
     known = [name.lower().split() for text in texts for name in names(text)]
-    named = [word for word in qualifiers if any(word in name for name in known)]
+    named = [word for word in qualifiers if any(of_org(part, word) for name in known for part in name)]
     if not named:  # a description: the title's one holder, unless the texts use none of its words ("chip maker")
         # a description ("the drone company") is of an organisation: a country is named ("turkey's leader")
-        people = {person for text in texts for _, person, title in titled(role, text) if not re.fullmatch(STATE, title)}
+        held = [(person, title) for text in texts for _, person, title in titled(role, text)]
+        people = {person for person, title in held if not (qualifiers and re.fullmatch(STATE, title))}
         described = not qualifiers or bool(set(terms(" ".join(qualifiers))) & set(terms(" ".join(texts))))
-        return Holder(role, people.pop()) if len(people) == 1 and described else None
+        return people.pop() if len(people) == 1 and described else None
     # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
     aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
     # words that form one name together ("cnn turk") must all be the organisation's: "Turkish" is not CNN Turk
@@ -151,7 +151,7 @@ def role_holder(question: str, texts: list[str]) -> Holder | None:
         for org, person in found
         if test(any(of_org(alias, word) for alias in aliases[org]) for word in asked_org)
     ]
-    return Holder(role, holders[0] if holders else NOBODY)
+    return holders[0] if holders else NOBODY
 
 
 def by_name(phrase: str, text: str) -> str | None:
