@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.answering.answer import Answer
-from bot.answering.conversation import Conversation, on_topic, resolve_references
+from bot.answering.conversation import Conversation, Turn, on_topic, resolve_references, with_names
 from bot.answering.question import HOLDS, answer_type, gives
 from bot.answering.speakers import NOBODY, asked_speaker, held_terms, role_holder
 from bot.cli.app import cli
@@ -423,6 +423,13 @@ def test_a_two_part_question_cites_a_sentence_for_each_part_and_reads_the_second
     answer = ask_about_cider(make_bot, "where is Pomona based and who runs it?")
     cited = " ".join(citation.text for citation in answer.citations)
     assert "located in Hereford" in cited and "Dana Whitcombe" in cited, answer.text
+
+
+def test_it_stands_for_a_name_typed_in_lowercase_that_the_answer_writes_as_a_name() -> None:
+    """ "pomona" is no name to the question alone; the answer writes it "Pomona"."""
+    last = Turn("where is pomona based?", "Pomona, founded in 1998, is located in Hereford. [1]")
+    assert with_names("who runs it?", last) == "who runs Pomona?"
+    assert with_names("what does it sell?", Turn("where is the press?", "The press is in the valley. [1]")) is None
 
 
 def test_the_second_part_s_pronoun_is_the_person_the_first_part_s_answer_names(

@@ -53,9 +53,12 @@ def people(text: str) -> list[str]:
     ]
 
 
-def things(text: str) -> list[str]:
-    """Single capitalised words that are not the first word of the text ("Baykar", "TB2")."""
-    return [name for name in names(text[1:]) if len(name.split()) == 1]
+def things(question: str, answer: str) -> list[str]:
+    """What a question asked about: its single capitalised words but the first ("Baykar", "TB2"), or else its
+    words typed in lowercase that the answer writes as a name ("where is pomona based?": "Pomona, ...")."""
+    asked = [name for name in names(question[1:]) if len(name.split()) == 1]
+    written = {name.lower(): name for name in names(answer) if len(name.split()) == 1}
+    return asked or [written[word] for word in re.findall(r"[\w’'-]{3,}", question) if word in written]
 
 
 def resolve_references(question: str, conversation: Conversation | None) -> str:
@@ -81,7 +84,7 @@ def with_names(question: str, last: Turn) -> str | None:
     thing its question names; None when it has no such pronoun or the turn names no one for it."""
     if (person := next(iter(people(f"{last.question} {last.answer}")), None)) and PERSON_PRONOUN.search(question):
         return PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
-    if (thing := next(iter(things(last.question)), None)) and THING_PRONOUN.search(question):
+    if (thing := next(iter(things(last.question, last.answer)), None)) and THING_PRONOUN.search(question):
         return THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
     return None
 
