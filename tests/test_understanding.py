@@ -28,6 +28,9 @@ ARTICLE = (
         ("what did the company's boss say?", "Haluk Bayraktar"),
         ("What did Turkey's president say about Putin?", "Recep Tayyip Erdogan"),
         ("what did the turkish leader claim?", "Recep Tayyip Erdogan"),
+        ("according to bayraktar, who did he speak with?", "Bayraktar"),
+        ("what did its ceo say?", "Haluk Bayraktar"),
+        ("who spoke with cnn, according to the report?", None),
         ("what does the spec say about tools?", None),
         ("what did they say?", None),
     ],
@@ -408,6 +411,11 @@ def test_a_word_that_only_restates_the_asked_kind_need_not_be_in_the_answer(
     """ "where is X based?" asks where X is: "X ... is located in Hereford" answers it."""
     answer = ask_about_cider(make_bot, question)
     assert not answer.abstained and "located in Hereford" in answer.citations[0].text, answer.text
+
+
+def test_according_to_someone_asks_for_their_words(bot: Citebot) -> None:
+    answer = bot.ask("what is ukraine under, according to bayraktar?")
+    assert "Ukraine is under very heavy aggression" in answer.text and answer.citations, answer.text
 
 
 def test_where_an_event_happened_is_asked_by_where_alone(bot: Citebot) -> None:

@@ -19,6 +19,10 @@ ASKED = re.compile(
     r"(?:say|said|tell|told|state|claim|announce|think|reply|write|tweet|add)\b",
     re.IGNORECASE,
 )
+# "what is ukraine under, according to bayraktar?", "according to erdogan, who approached him?"
+ACCORDING = re.compile(
+    r"^\s*according\s+to\s+(?P<lead>[^,?]+),|,?\s+according\s+to\s+(?P<tail>[^,?]+?)\s*\??\s*$", re.I
+)
 NOT_PEOPLE = re.compile(r"^(?:the|a|an|this|that|these|its|their|it|they|he|she|we|you|i|people|someone)\b", re.I)
 # a role word in a question -> the titles a document may give that person
 CEO = "CEO|chief executive(?: officer)?"
@@ -42,7 +46,7 @@ ROLES = {
 TITLES = {stem: re.compile(rf"\b(?:{title})\b") for role, title in ROLES.items() for stem in terms(role)}
 VERB_ROLES = {"runs", "leads"}
 ROLE_ENDS = {"of", "at", "in", "for", "from", "on", "with"}  # words that may follow a role noun: "the CEO of X"
-UNQUALIFYING = {"the", "a", "an", "s", "of", "at", "in", "for", "company", "firm", "top"}
+UNQUALIFYING = {"the", "a", "an", "s", "of", "at", "in", "for", "its", "their", "company", "firm", "top"}
 # "who is the CEO of X?", "who runs X?", "what's the name of X's boss?"
 ROLE_ASKED = re.compile(
     r"^\s*(?:who(?:'s|’s)?|what(?:'s|’s|\s+is)\s+the\s+name\s+of)\s+(?:(?:is|was|are|were)\s+)?(?P<subject>.+?)[\s?]*$",
@@ -60,9 +64,12 @@ def held_terms(text: str) -> set[str]:
 
 
 def asked_phrase(question: str) -> str | None:
-    """The words between "what did" and "say" ("the company's boss", "putin"), or None."""
+    """The words between "what did" and "say" ("the company's boss", "putin"), or after "according to", or None."""
     asked = ASKED.search(without_topic(question))
-    return asked.group("who").strip() if asked else None
+    if asked:
+        return asked.group("who").strip()
+    according = ACCORDING.search(without_topic(question))
+    return (according.group("lead") or according.group("tail")).strip() if according else None
 
 
 def appositions(role: str, text: str) -> list[tuple[str, str]]:
@@ -182,7 +189,7 @@ def asked_speaker(question: str, texts: list[str] = []) -> str | None:  # noqa: 
 def topic(question: str, who: str) -> bool:
     """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
     asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
-    return any(stem not in asked for stem in terms(ASKED.sub(" ", question)))
+    return any(stem not in asked for stem in terms(ACCORDING.sub(" ", ASKED.sub(" ", question))))
 
 
 def said_phrase(sentence: str) -> str:
