@@ -65,16 +65,11 @@ def held_terms(text: str) -> set[str]:
 
 def asked_phrase(question: str) -> str | None:
     """The words between "what did" and "say" ("the company's boss", "putin"), or after "according to", or None."""
-    asked = ASKED.search(without_topic(question))
-    if asked:
+    own = without_topic(question)
+    if asked := ASKED.search(own):
         return asked.group("who").strip()
-    according = ACCORDING.search(without_topic(question))
+    according = ACCORDING.search(own)
     return (according.group("lead") or according.group("tail")).strip() if according else None
-
-
-def appositions(role: str, text: str) -> list[tuple[str, str]]:
-    """(organisation or country word, person) for each place the text gives someone this title."""
-    return [(org, person) for org, person, _ in titled(role, text)]
 
 
 def titled(role: str, text: str) -> list[tuple[str, str, str]]:
@@ -119,7 +114,7 @@ class Holder(NamedTuple):
 
     def titled_in(self, text: str) -> bool:
         """Whether the text gives the person the role ("the CEO of Baykar, Haluk Bayraktar")."""
-        return any(person == self.person for _, person in appositions(self.role, text))
+        return any(person == self.person for _, person, _ in titled(self.role, text))
 
 
 def role_holder(question: str, texts: list[str]) -> Holder | None:
@@ -136,26 +131,25 @@ def holder_of(role: str, qualifiers: list[str], texts: list[str]) -> str | None:
     only to people of other organisations; None when they give it to no one, or cannot tell to whom. A
     qualifier that the texts do not name ("the drone maker's boss") is a description: then the title's one
     holder is the answer, if it has one and the texts use a word of the description."""
-    found = [pair for text in texts for pair in appositions(role, text)]
+    found = [held for text in texts for held in titled(role, text)]
     if not found:
         return None
     known = [name.lower().split() for text in texts for name in names(text)]
     named = [word for word in qualifiers if any(of_org(part, word) for name in known for part in name)]
     if not named:  # a description: the title's one holder, unless the texts use none of its words ("chip maker")
         # a description ("the drone company") is of an organisation: a country is named ("turkey's leader")
-        held = [(person, title) for text in texts for _, person, title in titled(role, text)]
-        people = {person for person, title in held if not (qualifiers and re.fullmatch(STATE, title))}
+        people = {person for _, person, title in found if not (qualifiers and re.fullmatch(STATE, title))}
         described = not qualifiers or bool(set(terms(" ".join(qualifiers))) & set(terms(" ".join(texts))))
         return people.pop() if len(people) == 1 and described else None
     # the organisation by any name it goes by: "Pomona" is "Pomona Cider", so "the cider maker" asks for it
-    aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, _ in found}
+    aliases = {org: {org.lower()} | {w for name in known if name[0] == org.lower() for w in name} for org, *_ in found}
     # words that form one name together ("cnn turk") must all be the organisation's: "Turkish" is not CNN Turk
     joint = next((name for name in known if sum(word in name for word in named) > 1), [])
     test = all if joint else any
     asked_org = [word for word in named if word in joint] or named
     holders = [
         person
-        for org, person in found
+        for org, person, _ in found
         if test(any(of_org(alias, word) for alias in aliases[org]) for word in asked_org)
     ]
     return holders[0] if holders else NOBODY
