@@ -166,11 +166,18 @@ def covers(claim: str, found: AbstractSet[str]) -> bool:
     return len(wanted) >= MIN_TERMS and covered(wanted, found) >= MIN_COVERAGE and clauses_covered(claim, found)
 
 
+def stated(text: str) -> frozenset[str]:
+    """The terms (with synonyms) a text can support a claim with: those of its sentences that do not command
+    its reader."""
+    spans = sentence_spans(text, 0, len(text))
+    return meanings(" ".join(text[s:e] for s, e in spans if not COMMAND.match(text[s:e])))
+
+
 def best_span(claim: str, passage: Passage, document: Document) -> Support:
     """The passage sentence that best covers the claim's words, else the whole passage."""
     wanted = claim_terms(claim)
     scored = [
-        (covered(wanted, meanings(document.text[start:end])), start, end)
+        (covered(wanted, stated(document.text[start:end])), start, end)
         for start, end in sentence_spans(document.text, passage.start, passage.end)
     ]
     best = max(scored, key=lambda item: item[0], default=None)
@@ -179,15 +186,10 @@ def best_span(claim: str, passage: Passage, document: Document) -> Support:
     return Support(passage, best[1], best[2])
 
 
-def statements(text: str) -> str:
-    """The text without the sentences that command its reader."""
-    return " ".join(text[s:e] for s, e in sentence_spans(text, 0, len(text)) if not COMMAND.match(text[s:e]))
-
-
 def support(claim: str, passage: Passage, documents: Documents) -> Support | None:
     """How the passage supports the claim, or None: it must hold the quotations and cover the words."""
     document = documents(passage.source)
-    if not covers(claim, meanings(statements(passage.text))):
+    if not covers(claim, stated(passage.text)):
         return None
     if QUOTATION.search(claim):
         return quoted_support(claim, passage, document)
@@ -196,14 +198,10 @@ def support(claim: str, passage: Passage, documents: Documents) -> Support | Non
 
 def joint_supports(claim: str, chosen: Sequence[Passage], documents: Documents) -> list[Support]:
     """A sentence drawing on several cited passages: together they must cover it; each one used is cited."""
-    if (
-        len(chosen) < 2
-        or QUOTATION.search(claim)
-        or not covers(claim, meanings(statements(" ".join(p.text for p in chosen))))
-    ):
+    if len(chosen) < 2 or QUOTATION.search(claim) or not covers(claim, stated(" ".join(p.text for p in chosen))):
         return []
     wanted = claim_terms(claim)
-    used = [passage for passage in chosen if covered(wanted, meanings(passage.text)) > 0]
+    used = [passage for passage in chosen if covered(wanted, stated(passage.text)) > 0]
     return [best_span(claim, passage, documents(passage.source)) for passage in used]
 
 
