@@ -45,7 +45,8 @@ def regular_forms(word: str, pos: str) -> list[str]:
         return [word[:-1] + "ier", word[:-1] + "iest"]
     if word.endswith("e"):
         return [word + "r", word + "st"]
-    double = re.search(r"[^aeiou][aeiou][bdgmnpt]$", word)
+    # a one-syllable word ending consonant-vowel-consonant doubles its last letter: big, bigger ("wooden" does not)
+    double = len(re.findall(r"[aeiouy]+", word)) == 1 and re.search(r"[^aeiou][aeiou][bdgmnpt]$", word)
     base = word + word[-1] if double else word
     return [base + "er", base + "est"]
 
