@@ -50,6 +50,19 @@ def fuse(rankings: list[Scored], k: int) -> list[Hit]:
     return [Hit(by_id[id_], scores[id_]) for id_ in best]
 
 
+def distinct(hits: list[Hit], k: int) -> list[Hit]:
+    """The first k hits, less any passage whose text a better-ranked passage of another source has: a document
+    stored twice (the bundled article added again from disk) is one piece of evidence, and its copies would
+    be cited twice and halve what the answerer reads."""
+    first_source: dict[str, str] = {}
+    kept = []
+    for hit in hits:
+        source = first_source.setdefault(hit.passage.text, hit.passage.source)
+        if source == hit.passage.source:
+            kept.append(hit)
+    return kept[:k]
+
+
 def normalised(ranking: Scored) -> Scored:
     """Scores mapped onto [0, 1] within the ranking: its best 1, its worst 0 (a lone hit 1)."""
     if not ranking:
@@ -83,7 +96,7 @@ class Retriever:
             vector = self.embeddings.embed_query(question)
         rankings = self.rankings(question, vector, sources, timings)
         with Timer(timings, "fusion"):
-            hits = fuse(rankings, k)
+            hits = distinct(fuse(rankings, 2 * self.depth), k)
         with Timer(timings, "read"):
             context = self.store.context_for([hit.passage for hit in hits], self.around, self.whole)
         return Retrieval(hits, vector, timings, context)

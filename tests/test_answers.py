@@ -7,6 +7,7 @@ import pytest
 from bot.answering.conversation import Conversation
 from bot.core import Citebot
 from bot.evaluation.evaluate import load_questions, run
+from index.documents import Document, bundled_document
 from tests.helpers import DEV_QA
 
 OWN_QA = Path(__file__).parent / "qa" / "article_qa.jsonl"
@@ -112,3 +113,16 @@ def test_unrelated_documents_do_not_reorder_an_articles_sentences(bot: Citebot) 
     assert any(hit.passage.source == "servers.md" for hit in bot.retriever.search(question).hits)
     assert answer.citations[0].text == alone, answer.text
     assert "will not accept payment" in alone
+
+
+def test_a_second_copy_of_a_document_is_no_second_piece_of_evidence(bot: Citebot) -> None:
+    """The article added again from disk: its sentences are cited once, and their copies, ranked right below
+    them, do not make the answer look doubtful (before, they halved the passages read and forced abstentions)."""
+    question = "who posted the ceasefire tweet?"
+    alone = bot.ask(question)
+    bot.add_document(Document("downloads/article.txt", "A copy", bundled_document().text))
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].text == alone.citations[0].text
+    assert len({citation.text for citation in answer.citations}) == len(answer.citations)
+    assert answer.confidence == pytest.approx(alone.confidence, abs=0.05)
