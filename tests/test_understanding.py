@@ -195,6 +195,21 @@ def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bo
     assert decision.ranked and "server restarts" in decision.ranked[0].text
 
 
+def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Callable[..., Citebot]) -> None:
+    """"when did/was ..." asks for a time: the sentence telling the event without one does not answer it."""
+    bot = make_bot()
+    museum = (
+        "The harbour museum opened a new wing for sailing ships. The wing was designed by Ana Ruiz. "
+        "In 1998 the museum bought its first steam engine."
+    )
+    bot.add_document(Document("museum.md", "Museum", museum))
+    scope = frozenset({"museum.md"})
+    answer = bot.ask("when did the museum open the new wing?", sources=scope)
+    assert not any("opened a new wing" in citation.text for citation in answer.citations), answer.text
+    answer = bot.ask("when did the museum buy a steam engine?", sources=scope)
+    assert answer.citations and "In 1998" in answer.citations[0].text, answer.text
+
+
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
     bot = make_bot()
     reference = (

@@ -97,14 +97,16 @@ def restating(question: str) -> set[str]:
     return RESTATING.get(answer_type(question) or "", set())
 
 
-WHEN = re.compile(r"^\s*when\b", re.IGNORECASE)
+# "when is root ignored?" asks for a condition, "when did/was/were/will X ..." for a time: the gold answer holds a
+# date for 97% of such SQuAD train and bank tune questions (208 of 214)
+WHEN_CONDITION = re.compile(r"^\s*when\b(?!\s+(?:did|was|were|will)\b)", re.IGNORECASE)
 
 
 def expected_kind(question: str) -> Callable[[str], bool] | None:
-    """A test that an answering sentence must pass, or None when any sentence may answer. A bare "when" asks
-    for a time in news but for a condition in manuals ("when is root ignored?"), so it only ranks."""
+    """A test that an answering sentence must pass, or None when any sentence may answer. A "when" that may ask
+    for a condition only ranks."""
     kind = answer_type(question)
-    if kind not in REQUIRED or WHEN.match(question):
+    if kind not in REQUIRED or WHEN_CONDITION.match(question):
         return None
     return lambda sentence: gives(kind, sentence, question)
 
