@@ -187,6 +187,23 @@ def test_what_someone_thought_of_a_topic_none_of_their_quotations_is_on_is_answe
     assert bot.ask("what did mayor dunne say about the car park?", sources=scope).abstained  # no one of that name
 
 
+def test_a_name_inside_another_name_is_not_the_person_asked_about(make_bot: Callable[..., Citebot]) -> None:
+    """ "the Arlott Trophy" is a cup, not Arlott: the sentence about it is not what she thought of the regatta."""
+    bot = council_bot(make_bot, "This summer the Arlott Trophy went to the sailing club that won the regatta.")
+    assert bot.ask("what did arlott think about the regatta?", sources=frozenset({"council.md"})).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the turkish president say about the invasion?", "what did turkey's president think of the war?"],
+)
+def test_sentences_about_someone_asked_for_by_role_are_looked_for_by_their_name(bot: Citebot, question: str) -> None:
+    """None of Erdogan's quotations is on the invasion; the sentence about him is found by "Erdogan", not by the
+    role words, which rank the sentence giving him his title first."""
+    answer = bot.ask(question)
+    assert answer.citations and "calling the invasion" in answer.citations[0].text, answer.text
+
+
 def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bot: Citebot) -> None:
     """No sentence of the manual holds a date: "when" must not filter them all out before the model judges."""
     question = "when is the cache cleared?"
@@ -196,7 +213,7 @@ def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bo
 
 
 def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Callable[..., Citebot]) -> None:
-    """"when did/was ..." asks for a time: the sentence telling the event without one does not answer it."""
+    """ "when did/was ..." asks for a time: the sentence telling the event without one does not answer it."""
     bot = make_bot()
     museum = (
         "The harbour museum opened a new wing for sailing ships. The wing was designed by Ana Ruiz. "

@@ -6,6 +6,7 @@ then judges whether the first one answers, and abstains below its threshold.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,15 @@ from bot.answering.citations import Citation, Quote, attributed_quotes, citation
 from bot.answering.confidence import shipped
 from bot.answering.conversation import Conversation, Turn, resolve_references, with_names
 from bot.answering.question import NUMBER, expected_kind, parts, restating, weights
-from bot.answering.speakers import asked_phrase, asked_speaker, held_terms, role_holder, said_phrase, topic
+from bot.answering.speakers import (
+    about_them,
+    asked_phrase,
+    asked_speaker,
+    held_terms,
+    role_holder,
+    said_phrase,
+    topic,
+)
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
 from index.storage.lexical import content_words, matches, terms
@@ -82,8 +91,9 @@ class ExtractiveAnswerer:
             if not (said.abstained and topic(question, first.who)):
                 return said
             # none of their quotations is on the topic, but a sentence about them may answer it ("what did X
-            # think of the war?": "X criticized ..., calling the invasion “unacceptable.”")
-            plain = self.decide(question, retrieval, candidates_of(retrieval), None)
+            # think of the war?": "X criticized ..., calling the invasion “unacceptable.”"), found by their name
+            about = about_them(question, first.who)
+            plain = self.decide(about, self.for_part(about, question, retrieval), candidates_of(retrieval), None)
             if not (plain.ranked and plain.confidence >= self.threshold and mentions(plain.ranked[0], first.who)):
                 return said
             decisions, first = [plain], plain
@@ -112,7 +122,8 @@ class ExtractiveAnswerer:
         return made
 
     def for_part(self, part: str, question: str, retrieval: Retrieval) -> Retrieval:
-        """The retrieval with the part's own query vector, so each part is compared with what it asks."""
+        """The retrieval with the part's own query vector (a part of the question, or the question reworded), so
+        each is compared with what it asks."""
         if part == question:
             return retrieval
         return replace(retrieval, query_vector=self.embeddings.embed_query(part))
@@ -252,8 +263,10 @@ class ExtractiveAnswerer:
 
 
 def mentions(candidate: Candidate, who: str) -> bool:
-    """Whether the sentence (or the one before it) names the person, by their last name."""
-    return bool(set(terms(who.split()[-1])) & set(terms(f"{candidate.context} {candidate.text}")))
+    """Whether the sentence (or the one before it) names the person, by their last name, and not as part of
+    another name ("Bayraktar TB2" is a drone)."""
+    last = re.escape(who.split()[-1])
+    return bool(re.search(rf"\b{last}\b(?!(?-i:\s+[A-Z0-9]))", f"{candidate.context} {candidate.text}", re.I))
 
 
 def by_meaning(words: dict[str, str]) -> dict[str, str]:

@@ -72,6 +72,13 @@ def asked_phrase(question: str) -> str | None:
     return (according.group("lead") or according.group("tail")).strip() if according else None
 
 
+def about_them(question: str, who: str) -> str:
+    """What a "what did X say about Y?" question asks of X, less the asking ("what did ... think"), with X by
+    their last name, as documents write them after naming them: "what did the turkish president think of the
+    war?" -> "Erdogan of the war?"."""
+    return f"{who.split()[-1]} {ACCORDING.sub(' ', ASKED.sub(' ', question)).strip()}"
+
+
 def titled(role: str, text: str) -> list[tuple[str, str, str]]:
     """(organisation or country word, person, title) for each place the text gives someone this title."""
     title = f"(?P<title>{ROLES[role]})"
