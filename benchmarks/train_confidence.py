@@ -36,7 +36,7 @@ CODE = [
     f"bot/answering/{name}.py" for name in ("candidates", "extractive", "features", "question", "speakers", "vectors")
 ]
 CODE += ["bot/answering/conversation.py", "bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
-CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py"]
+CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py", "index/documents.py", "index/reflow.py"]
 
 from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
@@ -117,8 +117,10 @@ def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, start
 
 
 def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Callable[..., Any]) -> Examples:
-    """(rows, labels, answerable) of these questions, computed once per version of the code that makes them."""
-    digest = hashlib.sha256(b"".join((ROOT / path).read_bytes() for path in CODE)).hexdigest()[:12]
+    """(rows, labels, answerable) of these questions, computed once per version of the code and bank that make
+    them (a loader's change moves the bank's spans)."""
+    inputs = [ROOT / path for path in CODE] + sorted(BANK.glob("docs/*")) + sorted(BANK.glob("*.jsonl"))
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in inputs)).hexdigest()[:12]
     path = SCRATCH / f"{name}-{digest}.npz"
     if not path.exists():
         found = []

@@ -124,13 +124,13 @@ def from_html(data: bytes | str, source: str, fallback_title: str, url: str | No
     import trafilatura
     from lxml.html import tostring
 
-    from index.reflow import body_paragraphs, unwrap_html
+    from index.reflow import body_paragraphs, paragraph_loose_text, unwrap_html
 
     tree = trafilatura.load_html(data) if data.strip() else None
     if tree is None:
         msg = f"{source} is empty"
         raise DocumentError(msg)
-    page = tostring(unwrap_html(tree), encoding="unicode")
+    page = tostring(paragraph_loose_text(unwrap_html(tree)), encoding="unicode")
     # the XML body, not trafilatura's text: its text puts a line break wherever the page's source had one
     extracted = trafilatura.bare_extraction(page, include_comments=False)
     extracted = extracted or trafilatura.bare_extraction(page, include_comments=False, favor_recall=True)

@@ -18,6 +18,13 @@ PERMALINKS = (
     "//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ') or normalize-space(.) = '¶'"
     " or (normalize-space(.) = '#' and starts-with(@href, '#'))]"
 )
+# the containers old pages write prose into without a <p>, and the elements that run inside a paragraph
+LOOSE_TEXT_HOLDERS = ("body", "div", "section", "article", "main", "center", "blockquote")
+INLINE = frozenset(
+    "a abbr b bdi bdo big br cite code data dfn em font i img kbd mark q s samp small span strike strong sub sup"
+    " time tt u var wbr".split()
+)
+LOOSE_WORD = re.compile(r"[^\W\d_]{2,}")
 # a PDF line that opens a list item: a bullet, or a number followed by . or )
 LIST_ITEM = re.compile(r"\s*(?:[-*+•◦▪‣–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
 # a line shorter than this share of the page's longest line ends its paragraph (or is a heading)
@@ -37,6 +44,45 @@ def unwrap_html(tree: Any) -> Any:
         if element.tail and element.getparent() not in kept:
             element.tail = WRAP.sub(" ", element.tail)
     return tree
+
+
+def paragraph_loose_text(tree: Any) -> Any:
+    """The parsed page with each run of text and inline elements that sits straight in a container, between its
+    blocks, wrapped in a <p> (in place). Old pages write their prose into <body> and after <pre> blocks in no
+    paragraph; the main-text extractor dropped such runs (most of zlib's usage example) or ran them into the
+    block before. A run without a word of its own (links alone, "|") is left as it is: it is navigation."""
+    for container in list(tree.iter(*LOOSE_TEXT_HOLDERS)):
+        items: list[Any] = [container.text or ""]
+        for child in list(container):
+            items += [child, child.tail or ""]
+            child.tail = None
+            container.remove(child)
+        container.text = None
+        run: list[Any] = []
+        for item in [*items, None]:  # None ends the last run
+            if item is not None and (isinstance(item, str) or not isinstance(item.tag, str) or item.tag in INLINE):
+                run.append(item)
+                continue
+            loose = any(isinstance(part, str) and LOOSE_WORD.search(part) for part in run)
+            target = container.makeelement("p", {}) if loose else container
+            for part in run:
+                append(target, part)
+            if loose:
+                container.append(target)
+            if item is not None:
+                container.append(item)
+            run = []
+    return tree
+
+
+def append(parent: Any, item: Any) -> None:
+    """Text or an element, added at the end of the parent's content."""
+    if not isinstance(item, str):
+        parent.append(item)
+    elif len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + item
+    else:
+        parent.text = (parent.text or "") + item
 
 
 def body_paragraphs(body: Any) -> str:

@@ -57,3 +57,35 @@ def test_markdown_front_matter_is_not_the_title(tmp_path: Path) -> None:
     untitled = tmp_path / "untitled.md"
     untitled.write_text("---\ndate: 2024-01-01\n---\n\n# Heading one\n\nText.\n", encoding="utf-8")
     assert load_file(untitled).title == "Heading one"
+
+
+OLD_STYLE_PAGE = """<html><head><title>Kiln Manual</title></head>
+<body bgcolor="#FFFFFF">
+<h2>Kiln Manual</h2>
+People often ask how hot the <tt>kiln</tt> should run for stoneware.
+The short answer is <em>about 1,250 degrees</em>, held for twenty minutes.
+<p>
+Here is the firing schedule the studio uses:
+<pre>
+ramp 100/h to 600
+ramp 150/h to 1250
+</pre><!-- -->
+<tt>ramp</tt> is the rise per hour.  A slower ramp keeps thick pots from cracking.
+<div>Glazes go on after the first firing. <b>Never</b> glaze greenware.</div>
+</body></html>
+"""
+
+
+def test_prose_written_straight_into_the_body_of_an_old_page_is_kept(tmp_path: Path) -> None:
+    """Old pages put paragraphs straight into <body> and after code blocks, in no <p>: the main-text extractor
+    dropped them, and with them most of a page such as zlib's usage example."""
+    path = tmp_path / "kiln.html"
+    path.write_text(OLD_STYLE_PAGE, encoding="utf-8")
+    paragraphs = load_file(path).text.split("\n\n")
+    assert (
+        "People often ask how hot the kiln should run for stoneware. The short answer is about 1,250 degrees,"
+        " held for twenty minutes." in paragraphs
+    )
+    assert "Here is the firing schedule the studio uses:" in paragraphs
+    assert "ramp is the rise per hour. A slower ramp keeps thick pots from cracking." in paragraphs
+    assert "Glazes go on after the first firing. Never glaze greenware." in paragraphs
