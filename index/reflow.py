@@ -24,6 +24,7 @@ INLINE = frozenset(
     "a abbr b bdi bdo big br cite code data dfn em font i img kbd mark q s samp small span strike strong sub sup"
     " time tt u var wbr".split()
 )
+DEFINITION_BLOCKS = {"dl": "div", "dt": "p", "dd": "div"}  # a term is a paragraph of its own, like a heading
 LOOSE_WORD = re.compile(r"[^\W\d_]{2,}")
 # a PDF line that opens a list item: a bullet, or a number followed by . or )
 LIST_ITEM = re.compile(r"\s*(?:[-*+•◦▪‣–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
@@ -50,7 +51,10 @@ def paragraph_loose_text(tree: Any) -> Any:
     """The parsed page with each run of text and inline elements that sits straight in a container, between its
     blocks, wrapped in a <p> (in place). Old pages write their prose into <body> and after <pre> blocks in no
     paragraph; the main-text extractor dropped such runs (most of zlib's usage example) or ran them into the
-    block before. A run without a word of its own (links alone, "|") is left as it is: it is navigation."""
+    block before. A run without a word of its own (links alone, "|") is left as it is: it is navigation.
+    A definition list becomes plain blocks first: the extractor dropped its terms, and definitions in no <p>."""
+    for element in tree.iter(*DEFINITION_BLOCKS):
+        element.tag = DEFINITION_BLOCKS[element.tag]
     for container in list(tree.iter(*LOOSE_TEXT_HOLDERS)):
         items: list[Any] = [container.text or ""]
         for child in list(container):

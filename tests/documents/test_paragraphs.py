@@ -89,3 +89,26 @@ def test_prose_written_straight_into_the_body_of_an_old_page_is_kept(tmp_path: P
     assert "Here is the firing schedule the studio uses:" in paragraphs
     assert "ramp is the rise per hour. A slower ramp keeps thick pots from cracking." in paragraphs
     assert "Glazes go on after the first firing. Never glaze greenware." in paragraphs
+
+
+DEFINITIONS_PAGE = """<html><head><title>System users</title></head><body>
+<h1>System users</h1>
+<p>Every entry below is a system user with a group of the same name.</p>
+<dl>
+<dt>games</dt><dd><p>Many games are setgid games so they can write their high score files.</p></dd>
+<dt>postgres</dt><dd><p>Postgresql databases are owned by this user and group.</p></dd>
+<dt><code>open(path)</code></dt><dd>Opens the file at path and returns a handle.</dd>
+</dl>
+</body></html>
+"""
+
+
+def test_a_definition_list_keeps_its_terms_and_bare_definitions(tmp_path: Path) -> None:
+    """The extractor dropped a <dt> of plain text ("postgres") and a <dd> without a <p>: "Postgresql databases
+    are owned by this user" then named no user, and open(path) lost what it does."""
+    path = tmp_path / "users.html"
+    path.write_text(DEFINITIONS_PAGE, encoding="utf-8")
+    text = load_file(path).text
+    assert "postgres\n\nPostgresql databases are owned by this user and group." in text
+    assert "games\n\nMany games are setgid games" in text
+    assert "open(path)\n\nOpens the file at path and returns a handle." in text
