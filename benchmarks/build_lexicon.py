@@ -1,4 +1,5 @@
-"""`make lexicon`: write bot/llm/lexicon.json, the words of the same and of opposite meaning the citation check reads.
+"""`make lexicon`: write bot/llm/lexicon.json, the words of the same and of opposite meaning the citation check reads,
+and bot/answering/words.txt, the English words the answerer does not read as misspelt.
 
 A model's reply rewords its source: "contests" for "competitions", "began" for "started". And one changed word
 can say the opposite: "She has lost 20 Grammy Awards" for "She has won 20 Grammy Awards". Both come from
@@ -10,6 +11,7 @@ volcano's sense):
 - opposites: WordNet's direct antonyms.
 Each word is stored with its inflected forms, stemmed as citebot stems (irregular ones from WordNet's exception
 lists: "won" for win, "worst" for bad, "began" for begin), so the check matches what texts actually write.
+The English words are WordNet's single-word lemmas in every sense, with their irregular forms.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bot" / "llm" / "lexicon.json"
+WORDS_OUT = ROOT / "bot" / "answering" / "words.txt"
 SENSES = 3  # a word's senses past its first few are rare ("active" volcano); matching them would mislead
 WORD = re.compile(r"^[a-z]{2,}$")
 EXCEPTIONS = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -94,9 +97,13 @@ def main() -> None:
         "forms": {stem: sorted(words) for stem, words in sorted(forms.items())},
     }
     OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    lemmas = {lemma.name() for synset in wordnet.all_synsets() for lemma in synset.lemmas()}
+    english = {word for word in lemmas | {form for found in irregular.values() for form in found} if WORD.match(word)}
+    WORDS_OUT.write_text("".join(f"{word}\n" for word in sorted(english)), encoding="utf-8")
     print(
         f"{len(synonyms)} synonym sets, {len(opposites)} opposite pairs, {len(forms)} written forms, "
-        f"{OUT.stat().st_size:,} bytes -> {OUT.relative_to(ROOT)}"
+        f"{OUT.stat().st_size:,} bytes -> {OUT.relative_to(ROOT)}; "
+        f"{len(english)} English words, {WORDS_OUT.stat().st_size:,} bytes -> {WORDS_OUT.relative_to(ROOT)}"
     )
 
 

@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 # counted wrong (this happened: 4 copies of each bank document, until this stop).
 SCRATCH = Path("/tmp/citebot-conf") / hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 BANK = ROOT / "benchmarks" / "bank"
-CODE = [
-    f"bot/answering/{name}.py" for name in ("candidates", "extractive", "features", "question", "speakers", "vectors")
-]
+ANSWERING = ("candidates", "extractive", "features", "question", "speakers", "spelling", "vectors")
+CODE = [f"bot/answering/{name}.py" for name in ANSWERING]
 CODE += ["bot/answering/conversation.py", "bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
 CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py", "index/documents.py", "index/reflow.py"]
 
 from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
 from bot.answering.features import FEATURES  # noqa: E402
+from bot.answering.spelling import mended  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core import Citebot, build, clean_question  # noqa: E402
 from index.documents import Document, bundled_document  # noqa: E402
@@ -106,6 +106,7 @@ def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, start
         bot.ask(item["context"], conversation)
     answerer = bot.answerer
     question = answerer.rewrite(clean_question(item["question"], bot.settings.max_question_chars), conversation)
+    question = mended(question, bot.store.term_frequency)  # as Citebot.answered reads it
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
     decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
     if not decision.ranked or not item["answerable"]:

