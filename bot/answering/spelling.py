@@ -67,7 +67,7 @@ def mend(word: str, later: bool, frequency: Frequency) -> str:
         )
         for slip, candidates in enumerate(edits(lower))
         for candidate in candidates
-        if candidate in STOPWORDS or candidate in rank or written(candidate, frequency)
+        if candidate in STOPWORDS or candidate in rank or english_form(candidate) or written(candidate, frequency)
     ]
     best = max(scored, default=None)
     return best[-1] if best and (held(best[-1], frequency) or not name) else word
@@ -78,6 +78,12 @@ def written(word: str, frequency: Frequency) -> bool:
     letters more ("setinterval", not "americaing", which only stems to the documents' "america")."""
     stems = terms(word)
     return len(stems) == 1 and frequency(stems[0]) > 0 and word.startswith(stems[0]) and len(word) - len(stems[0]) <= 2
+
+
+def english_form(word: str) -> bool:
+    """Whether the word stems as an English word does ("assimilated", which the lists hold as "assimilate")."""
+    stems = terms(word)
+    return bool(stems) and all(stem in english_terms() for stem in stems)
 
 
 def known(word: str, frequency: Frequency) -> bool:
@@ -92,10 +98,14 @@ def held(word: str, frequency: Frequency) -> int:
 
 def edits(word: str) -> list[list[str]]:
     """The words one edit away, by the typing slip each mends, likeliest first: a letter left out, two swapped,
-    one mistyped, one too many."""
+    one mistyped, one too many; the first letter kept."""
     splits = [(word[:n], word[n:]) for n in range(len(word) + 1)]
     added = [a + letter + b for a, b in splits for letter in LETTERS]
     swapped = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
     changed = [a + letter + b[1:] for a, b in splits if b for letter in LETTERS]
     dropped = [a + b[1:] for a, b in splits if b]
-    return [[candidate for candidate in found if candidate != word] for found in (added, swapped, changed, dropped)]
+    # a slip rarely changes the first letter: "ivolve" is "involve", not "evolve" (swapping the first two aside)
+    return [
+        [c for c in found if c != word and (c[0] == word[0] or c[:2] == word[1::-1])]
+        for found in (added, swapped, changed, dropped)
+    ]
