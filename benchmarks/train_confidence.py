@@ -106,7 +106,7 @@ def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, start
         bot.ask(item["context"], conversation)
     answerer = bot.answerer
     question = answerer.rewrite(clean_question(item["question"], bot.settings.max_question_chars), conversation)
-    question = mended(question, bot.store.term_frequency)  # as Citebot.answered reads it
+    question = mended(question, bot.store.lexical_index().frequency)  # as Citebot.answered reads it
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
     decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
     if not decision.ranked or not item["answerable"]:

@@ -146,7 +146,7 @@ class Citebot:
     ) -> tuple[Answer, Retrieval]:
         """One retrieval and answer, misspelt words read as the documents' words, and what retrieval read (the
         citations are checked against it)."""
-        question = mended(question, parts.store.term_frequency)
+        question = mended(question, parts.store.lexical_index().frequency)
         retrieval = parts.retriever.search(question, sources=scope)
         count = len(scope) if scope else len(parts.store.catalog)
         answer = parts.answerer.answer(

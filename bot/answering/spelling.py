@@ -2,11 +2,11 @@
 
 A misspelt word matches no passage, and as a term the documents lack it weighs most, so the answerer refused
 9 of the 10 bank tune questions with a typo. A word is mended only when it is neither English nor a term of the
-documents, and one edit (a letter added, swapped, changed or dropped) makes a word that is. Of those, words
-the documents hold or that hold no term ("wher" -> "where") come first, English ones before the documents' own
-("model" before "modele", which stems like it), then the likeliest slip, then the commonest word. A name
-(a capitalised word past the first) is mended only into a word of the documents: an unknown name asks about
-someone else.
+documents, into a word one edit away (a letter added, swapped, changed or dropped; the first letter kept) that
+the documents hold, or a stopword ("wher" -> "where"): English words before the documents' own forms, then the
+likeliest slip, then the commoner word. An English word the documents lack stays as typed, since a question
+about something absent should stay unanswered; a name (a capitalised word past the first) only becomes a word
+of the documents.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from bot.answering.speakers import ROLES
 from index.storage.lexical import STOPWORDS, stemmer, terms
 
 WORDS = Path(__file__).with_name("words.txt")  # WordNet's English words, written by `make lexicon`
@@ -58,37 +59,28 @@ def mend(word: str, later: bool, frequency: Frequency) -> str:
     name = later and word[0].isupper()
     rank = ranks()
     scored = [
-        (
-            bool(held(candidate, frequency)) or candidate in STOPWORDS,
-            candidate in STOPWORDS or candidate in rank,
-            -slip,
-            -rank.get(candidate, len(rank)),
-            candidate,
-        )
+        (candidate in STOPWORDS or candidate in rank, -slip, -rank.get(candidate, len(rank)), candidate)
         for slip, candidates in enumerate(edits(lower))
         for candidate in candidates
-        if candidate in STOPWORDS or candidate in rank or english_form(candidate) or written(candidate, frequency)
+        if candidate in STOPWORDS or written(candidate, frequency)
     ]
     best = max(scored, default=None)
     return best[-1] if best and (held(best[-1], frequency) or not name) else word
 
 
 def written(word: str, frequency: Frequency) -> bool:
-    """Whether the word may be one the documents write: its term is held, and it is its stem with at most two
-    letters more ("setinterval", not "americaing", which only stems to the documents' "america")."""
+    """Whether the documents may write the word: its term is held, and it is English, or its stem with at most two
+    letters more ("setinterval"; not "americaing", which only stems to the documents' "america")."""
     stems = terms(word)
-    return len(stems) == 1 and frequency(stems[0]) > 0 and word.startswith(stems[0]) and len(word) - len(stems[0]) <= 2
-
-
-def english_form(word: str) -> bool:
-    """Whether the word stems as an English word does ("assimilated", which the lists hold as "assimilate")."""
-    stems = terms(word)
-    return bool(stems) and all(stem in english_terms() for stem in stems)
+    if len(stems) != 1 or not frequency(stems[0]):
+        return False
+    return word in ranks() or (word.startswith(stems[0]) and len(word) - len(stems[0]) <= 2)
 
 
 def known(word: str, frequency: Frequency) -> bool:
-    """Whether every term of the word is held by a passage or is English."""
-    return all(frequency(stem) > 0 or stem in english_terms() for stem in terms(word))
+    """Whether the word is a role the answerer reads ("exec"), or every term of it is held by a passage or is
+    English."""
+    return word in ROLES or all(frequency(stem) > 0 or stem in english_terms() for stem in terms(word))
 
 
 def held(word: str, frequency: Frequency) -> int:

@@ -43,9 +43,8 @@ if TYPE_CHECKING:
 EMBED_BATCH = 256
 REFRESH_SECONDS = 2.0  # how stale a reader's view of another process's writes may be
 Progress = Callable[[int], None]
-# A denser HNSW graph than Chroma's default (16 links, ef 100): over 100k passages of documentation the
-# default graph returned 71% of the exact 30 nearest neighbours of our QA questions (0% for some, which lost
-# a dev question); this one returns 98% (80% at worst) for about 1.6 ms more per query. BENCHMARKS.md §3.
+# A denser HNSW graph than Chroma's default (16 links, ef 100): over 100k documentation passages the default found 71%
+# of our questions' exact 30 nearest neighbours (0% for some); this one 98% (80% at worst), 1.6 ms more (BENCHMARKS §3)
 HNSW = {"max_neighbors": 48, "ef_construction": 400, "ef_search": 400}
 
 
@@ -276,18 +275,12 @@ class Store:
         with self.lexical_lock:
             if self.lexical is None:
                 versions = [(info.source, info.sha256) for info in self.catalog.values()]
-                folder = lexical_folder(self.client, self.name)
-                self.lexical = load_or_build(folder, versions, self.current_passages)
+                self.lexical = load_or_build(lexical_folder(self.client, self.name), versions, self.current_passages)
             return self.lexical
 
     def lexical_search(self, query: str, k: int, sources: frozenset[str] | None = None) -> list[tuple[Passage, float]]:
-        """Best BM25 passages."""
         hits = self.lexical_index().search(query, k if not sources else k * 10)
         return [(passage, score) for passage, score in hits if not sources or passage.source in sources][:k]
-
-    def term_frequency(self, term: str) -> int:
-        """How many of the KB's passages hold the (stemmed) term."""
-        return self.lexical_index().frequency(term)
 
     def passage_count(self) -> int:
         return sum(info.passages for info in self.catalog.values())
