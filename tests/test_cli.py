@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli.app import cli
+from index.documents import bundled_document
 from index.embeddings import LocalEmbeddings
 
 JSON_KEYS = ["question", "answer", "abstained", "citations", "latency_ms", "answerer", "confidence"]
@@ -214,3 +215,17 @@ def test_index_add_keeps_other_writers_out_between_its_documents(
     result = invoke("index", "add", str(tmp_path / "one.txt"), str(tmp_path / "two.txt"))
     assert result.exit_code == 0, result.output
     assert refused == [True, True]
+
+
+def test_adding_a_copy_of_a_stored_text_says_so(tmp_path: Path) -> None:
+    """A user who adds the bundled article from disk learns it was there already, and that answers cite one."""
+    invoke("ask", "What is Baykar?")  # builds the index, with the bundled article
+    path = tmp_path / "article.txt"
+    path.write_text(bundled_document().text, encoding="utf-8")
+    result = invoke("index", "add", str(path))
+    assert result.exit_code == 0, result.output
+    assert "added" in result.output and "same text as putin-turkey-drones.txt" in result.output, result.output
+    assert "same text" not in invoke("index", "add", str(path)).output  # unchanged: said once
+    other = tmp_path / "other.txt"
+    other.write_text("Kestrels hover above fields.\n", encoding="utf-8")
+    assert "same text" not in invoke("index", "add", str(other)).output
