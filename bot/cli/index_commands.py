@@ -76,11 +76,8 @@ def add_one(bot: Citebot, kb: str, out: Console, target: str, in_folder: bool, a
     result = bot.add_document(document, kb=kb)
     done = "already indexed, nothing to do" if result.status == "unchanged" else counted(result.passages, "passage")
     out.print(f"{result.status}: {for_terminal(result.source, label=True)} ({done})")
-    copies = [
-        info.source for info in bot.documents(kb=kb) if info.sha256 == document.sha256 and info.source != result.source
-    ]
-    if copies and result.status != "unchanged":  # kept, but answers cite one copy (bot.retrieve.distinct)
-        out.print(f"note: the same text as {for_terminal(copies[0], label=True)}; answers cite one of them")
+    if result.copy_of:
+        out.print(f"note: the same text as {for_terminal(result.copy_of, label=True)}; answers cite one of them")
 
 
 @index_group.command(name="list")

@@ -110,7 +110,10 @@ async def ingest_command(
     await interaction.response.defer(thinking=True, ephemeral=True)
     with client.ingests.turn(interaction.guild_id):
         document, result = await add(interaction, file or cast(str, url))
-    await tell(interaction, f"{result.status.capitalize()}: {escape(document.title)} ({result.passages} passages).")
+    said = f"{result.status.capitalize()}: {escape(document.title)} ({result.passages} passages)."
+    if result.copy_of:
+        said += f" It has the same text as {escape(PurePath(result.copy_of).name)}; answers cite one of them."
+    await tell(interaction, said)
 
 
 async def add(interaction: discord.Interaction, given: discord.Attachment | str) -> tuple[Document, AddResult]:

@@ -34,6 +34,12 @@ class AddResult:
     source: str
     status: str  # "added", "replaced" or "unchanged"
     passages: int
+    copy_of: str | None = None  # a document stored before with the same text (answers cite one of them)
+
+
+def copy_in(catalog: dict[str, DocumentInfo], document: Document) -> str | None:
+    """Another document of the catalog with the same text as this one, if any."""
+    return next((s for s, info in catalog.items() if info.sha256 == document.sha256 and s != document.source), None)
 
 
 def passage_metadata(passage: Passage) -> dict[str, Any]:

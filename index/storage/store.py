@@ -29,6 +29,7 @@ from index.storage.lexical import LexicalIndex, lexical_folder, load_or_build
 from index.storage.records import (
     AddResult,
     DocumentInfo,
+    copy_in,
     info_from,
     passage_from,
     passage_metadata,
@@ -125,8 +126,7 @@ class Store:
             self.rebind(client)
 
     def follow(self) -> None:
-        """Move to the folder's new client when another store (another knowledge base) reopened it: the old
-        one is stopped."""
+        """Move to the folder's new client when another knowledge base's store reopened it (and stopped this one)."""
         client = latest(self.client)
         if client is not self.client:
             self.rebind(client)
@@ -187,7 +187,8 @@ class Store:
         self.write_record(document, len(passages))
         self.delete_passages(other_versions(document.source, document.sha256))
         self.stats.forget(document.source, keep=document.sha256)
-        return AddResult(document.source, "replaced" if current else "added", len(passages))
+        copy = copy_in(self.catalog, document)  # kept, but answers cite one of the two (bot.retrieve.distinct)
+        return AddResult(document.source, "replaced" if current else "added", len(passages), copy)
 
     def write_passages(self, passages: list[Passage]) -> None:
         with chroma_errors(self.name):
@@ -244,8 +245,7 @@ class Store:
             self.delete_passages(where)
 
     def passage_counts(self) -> dict[str, int]:
-        """Stored passages per source, current or not: equal to the catalog's counts when nothing is left
-        over from an interrupted write."""
+        """Stored passages per source, current or not (the catalog's counts, unless a write was interrupted)."""
         return dict(Counter(p.source for p in stored_passages(self.passage_collection, self.name, lambda _: True)))
 
     def is_current(self, passage: Passage) -> bool:

@@ -88,6 +88,21 @@ def test_the_document_count_quota(make_bot: Bots, discord_settings: Configs, sta
     play(scenario())
 
 
+def test_ingest_of_a_text_stored_under_another_name_says_so(
+    make_bot: Bots, discord_settings: Configs, start_bot: Any, play: Any
+) -> None:
+    async def scenario() -> None:
+        async with start_bot(make_bot(), discord_settings(discord_ingest_cooldown=0.0)) as (emulator, _):
+            first = await admin(emulator, "ingest", {"file": ("notes.md", NOTES)}, CHANNEL_ID)
+            assert first.startswith("Added") and "same text" not in first
+            copy = await admin(emulator, "ingest", {"file": ("copy.md", NOTES)}, CHANNEL_ID)
+            assert copy.startswith("Added") and "same text as notes.md; answers cite one of them" in copy, copy
+            answer = await asked(emulator, "What cools the Zorblax reactor?", CHANNEL_ID)
+            assert len(cited(answer)) == 1
+
+    play(scenario())
+
+
 def test_one_ingest_at_a_time_per_server() -> None:
     turns = IngestTurns(cooldown=0)
     with turns.turn(GUILD_ID):
