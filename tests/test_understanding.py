@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner
 
-from bot.answering.answer import Answer
+from bot.answering.answer import Answer, abstention
 from bot.answering.conversation import Conversation, Turn, on_topic, resolve_references, with_names
 from bot.answering.question import HOLDS, answer_type, gives
 from bot.answering.speakers import NOBODY, asked_speaker, held_terms, role_holder
@@ -130,6 +130,16 @@ def test_a_pronoun_the_last_turn_names_nobody_for_keeps_the_last_topic() -> None
     assert "harbour council decide in may" in standalone, standalone
 
 
+def test_a_refusal_that_restates_the_question_names_nothing_to_put_for_they() -> None:
+    """A refusal quotes the question, its first word capitalised ("“Where are they based ...”"): "Where" is no
+    name, so the next "they" keeps the last topic instead of becoming "Where"."""
+    conversation = Conversation()
+    asked = "Where are they based (who runs the ferry)?"  # as the follow-up was read
+    conversation.add("where are they based", abstention(asked, "The document").text)
+    standalone = resolve_references("have they sold the ferry?", conversation)
+    assert "where" not in standalone.split("(")[0].lower() and "(where are they based)" in standalone, standalone
+
+
 FERRIES = (
     "Island ferries\n\n"
     "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "
@@ -217,7 +227,8 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
     bot = make_bot()
     museum = (
         "The harbour museum opened a new wing for sailing ships. The wing was designed by Ana Ruiz. "
-        "In 1998 the museum bought its first steam engine."
+        "In 1998 the museum bought its first steam engine. Its boiler is being repaired, and visitors will see the "
+        "engine run again within three weeks."
     )
     bot.add_document(Document("museum.md", "Museum", museum))
     scope = frozenset({"museum.md"})
@@ -225,6 +236,8 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
     assert not any("opened a new wing" in citation.text for citation in answer.citations), answer.text
     answer = bot.ask("when did the museum buy a steam engine?", sources=scope)
     assert answer.citations and "In 1998" in answer.citations[0].text, answer.text
+    answer = bot.ask("when will the engine run again?", sources=scope)  # a time from now is a time too
+    assert answer.citations and "within three weeks" in answer.citations[0].text, answer.text
 
 
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answering.citations import names
+from index.storage.lexical import terms
 
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
@@ -55,10 +56,12 @@ def people(text: str) -> list[str]:
 
 def things(question: str, answer: str) -> list[str]:
     """What a question asked about: its single capitalised words but the first ("Baykar", "TB2"), or else its
-    words typed in lowercase that the answer writes as a name ("where is pomona based?": "Pomona, ...")."""
+    words typed in lowercase that the answer writes as a name ("where is pomona based?": "Pomona, ..."), but not
+    its stop words (a refusal restating "where are they based?" writes "Where")."""
     asked = [name for name in names(question[1:]) if len(name.split()) == 1]
     written = {name.lower(): name for name in names(answer) if len(name.split()) == 1}
-    return asked or [written[word] for word in re.findall(r"[\w’'-]{3,}", question) if word in written]
+    typed = [word for word in re.findall(r"[\w’'-]{3,}", question) if terms(word)]
+    return asked or [written[word] for word in typed if word in written]
 
 
 def resolve_references(question: str, conversation: Conversation | None) -> str:
