@@ -140,6 +140,25 @@ def test_a_refusal_that_restates_the_question_names_nothing_to_put_for_they() ->
     assert "where" not in standalone.split("(")[0].lower() and "(where are they based)" in standalone, standalone
 
 
+def test_and_about_another_topic_asks_the_last_question_about_it(make_bot: Callable[..., Citebot]) -> None:
+    """ "and about Y?" after "what did she say about Z?" asks what she said about Y, not about Z."""
+    bot = make_bot()
+    institute = (
+        "The river institute is directed by Dr Mara Quell. "
+        "“The dykes held through the spring floods,” Quell told reporters in April. "
+        "“Our budget must double next year if we are to finish the new gauges,” Quell said at the council meeting."
+    )
+    bot.add_document(Document("institute.md", "Institute", institute))
+    scope, conversation = frozenset({"institute.md"}), Conversation()
+    bot.ask("who directs the river institute?", conversation, sources=scope)
+    floods = bot.ask("what did she say about the floods?", conversation, sources=scope)
+    assert floods.citations and "dykes held" in floods.citations[0].text, floods.text
+    for follow_up in ("and about the budget?", "what about the budget?"):
+        turns = Conversation(list(conversation.turns))
+        budget = bot.ask(follow_up, turns, sources=scope)
+        assert budget.citations and "budget must double" in budget.citations[0].text, (follow_up, budget.text)
+
+
 FERRIES = (
     "Island ferries\n\n"
     "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "

@@ -11,6 +11,8 @@ from index.storage.lexical import terms
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
 MAX_TURNS = 20
+ABOUT_FOLLOW_UP = re.compile(r"^\s*(?:what|how|and)\s+about\s+(?P<topic>.+?)[\s?]*$", re.IGNORECASE)
+ABOUT_TAIL = re.compile(r"\babout\b.*$", re.IGNORECASE)  # what the question is about, to its end
 TOPIC = re.compile(r"\s*\([^()]*\)\?$")  # the "(last question)?" that `on_topic` adds
 LEAD = re.compile(r"^\s*(and|so|also|then)\b[,\s]*", re.IGNORECASE)
 # "what about the maximum?", "and on posix?": a follow-up that names only what changes, so the last question
@@ -76,7 +78,8 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
     if named := with_names(question, last):
         question = named
     elif elliptical:
-        question = on_topic(elliptical.group("about") or LEAD.sub("", elliptical.group("led")), last)
+        changed = elliptical.group("about") or LEAD.sub("", elliptical.group("led"))  # what differs from the last
+        question = about_instead(elliptical.group(), last) or on_topic(changed, last)
     elif PERSON_PRONOUN.search(question) or THING_PRONOUN.search(question):
         question = on_topic(question, last)
     return question[:1].upper() + question[1:]
@@ -90,6 +93,17 @@ def with_names(question: str, last: Turn) -> str | None:
     if (thing := next(iter(things(last.question, last.answer)), None)) and THING_PRONOUN.search(question):
         return THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
     return None
+
+
+def about_instead(follow_up: str, last: Turn) -> str | None:
+    """ "what about Y?" or "and about Y?" after "what did X say about Z?": the last question, about Y (its pronoun
+    put for whom the last turn names); None when either is about nothing ("what about the maximum?" after "what
+    is the default?")."""
+    topic = ABOUT_FOLLOW_UP.match(follow_up)
+    if not (topic and ABOUT_TAIL.search(last.question)):
+        return None
+    asked = ABOUT_TAIL.sub(lambda _: f"about {topic.group('topic')}?", last.question, count=1)
+    return with_names(asked, last) or asked
 
 
 def on_topic(question: str, last: Turn) -> str:
