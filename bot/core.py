@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import Citation, CitationMismatch
 from bot.answering.conversation import Conversation, on_topic
+from bot.answering.question import without_topic
 from bot.answering.spelling import mended
 from bot.config import Settings
 from bot.knowledge import KnowledgeBases, Track
@@ -132,8 +133,8 @@ class Citebot:
             latency_ms=(time.perf_counter() - started) * 1000,
             timings_ms={**retrieval.timings_ms, **answer.timings_ms},
         )
-        if conversation is not None:
-            conversation.add(question, answer.text)
+        if conversation is not None:  # as read, its pronouns resolved, for the next follow-up's (not its topic)
+            conversation.add(standalone if without_topic(standalone) == standalone else question, answer.text)
         return answer
 
     def answered(

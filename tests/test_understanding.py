@@ -159,6 +159,37 @@ def test_and_about_another_topic_asks_the_last_question_about_it(make_bot: Calla
         assert budget.citations and "budget must double" in budget.citations[0].text, (follow_up, budget.text)
 
 
+ORVANE = (
+    "Orvane is a bicycle maker based in Ghent. "
+    "The chief executive of Orvane, Lise Marchal, said the company would open a second factory. "
+    "The plant was praised by French President Anne Marie Colbert, who visited Orvane in May."
+)
+
+
+def test_it_and_they_stand_for_a_thing_never_a_role_or_a_person() -> None:
+    conversation = Conversation()
+    conversation.add("who is the ceo of orvane", "The CEO of Orvane, Lise Marchal, said ... [1]")
+    assert resolve_references("where are they based?", conversation) == "Where are Orvane based?"
+    conversation.add("which company did colbert visit", ORVANE.split(". ")[2] + " [1]")  # names Colbert first
+    assert resolve_references("where is it based?", conversation) == "Where is Orvane based?"
+
+
+def test_he_or_she_after_a_question_for_a_role_is_the_holder_of_the_role() -> None:
+    """The answer writes "French President Anne Marie Colbert": "she" is Anne Marie Colbert, not the title."""
+    conversation = Conversation()
+    conversation.add("who is the french president", ORVANE.split(". ")[2] + " [1]")
+    assert resolve_references("when did she visit?", conversation) == "When did Anne Marie Colbert visit?"
+
+
+def test_a_pronoun_keeps_its_referent_over_several_follow_ups(make_bot: Callable[..., Citebot]) -> None:
+    bot, conversation, scope = make_bot(), Conversation(), frozenset({"orvane.md"})
+    bot.add_document(Document("orvane.md", "Orvane", ORVANE))
+    bot.ask("who is the ceo of orvane?", conversation, sources=scope)
+    where = bot.ask("where are they based?", conversation, sources=scope)
+    assert where.citations and "based in Ghent" in where.citations[0].text, where.text
+    assert "Orvane" in resolve_references("what do they make?", conversation)  # the turn before named it
+
+
 FERRIES = (
     "Island ferries\n\n"
     "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "
@@ -257,6 +288,21 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
     assert answer.citations and "In 1998" in answer.citations[0].text, answer.text
     answer = bot.ask("when will the engine run again?", sources=scope)  # a time from now is a time too
     assert answer.citations and "within three weeks" in answer.citations[0].text, answer.text
+
+
+def test_where_in_a_named_place_needs_a_place_inside_it(make_bot: Callable[..., Citebot]) -> None:
+    """ "where in Portugal ...?" is not answered by "in Portugal": the sentence must name a place within it."""
+    bot = make_bot()
+    bakeries = (
+        "The Velora chain opened its first bakery in Portugal in 2019. "
+        "Its second bakery opened in Porto, near the river, two years later."
+    )
+    bot.add_document(Document("velora.md", "Velora", bakeries))
+    scope = frozenset({"velora.md"})
+    first = bot.ask("where in portugal did velora open its first bakery?", sources=scope)
+    assert not any("first bakery in Portugal" in citation.text for citation in first.citations), first.text
+    second = bot.ask("where in portugal is the second bakery?", sources=scope)
+    assert second.citations and "in Porto" in second.citations[0].text, second.text
 
 
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:

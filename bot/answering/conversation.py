@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answering.citations import names
+from bot.answering.speakers import ROLE_ASKED, ROLES, by_role
 from index.storage.lexical import terms
 
 PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.IGNORECASE)
 THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|the company)\b", re.IGNORECASE)
 MAX_TURNS = 20
+WHICH = re.compile(r"^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|will|would)\b)\w+", re.I)
 ABOUT_FOLLOW_UP = re.compile(r"^\s*(?:what|how|and)\s+about\s+(?P<topic>.+?)[\s?]*$", re.IGNORECASE)
 ABOUT_TAIL = re.compile(r"\babout\b.*$", re.IGNORECASE)  # what the question is about, to its end
-TOPIC = re.compile(r"\s*\([^()]*\)\?$")  # the "(last question)?" that `on_topic` adds
 LEAD = re.compile(r"^\s*(and|so|also|then)\b[,\s]*", re.IGNORECASE)
 # "what about the maximum?", "and on posix?": a follow-up that names only what changes, so the last question
 # supplies the rest of its topic; a short question without "and" may be a new topic, and is left alone. Words
@@ -56,14 +57,32 @@ def people(text: str) -> list[str]:
     ]
 
 
+def person_of(last: Turn) -> str | None:
+    """Whom "he" or "she" stands for: the holder of the role the last question asked for ("who is the turkish
+    president?": "Recep Tayyip Erdogan" of the answer's "Turkish President Recep Tayyip Erdogan"), else the first
+    person the turn names."""
+    asked = ROLE_ASKED.match(last.question)
+    holder = by_role(asked.group("subject"), last.answer) if asked else None
+    return holder or next(iter(people(f"{last.question} {last.answer}")), None)
+
+
 def things(question: str, answer: str) -> list[str]:
-    """What a question asked about: its single capitalised words but the first ("Baykar", "TB2"), or else its
-    words typed in lowercase that the answer writes as a name ("where is pomona based?": "Pomona, ..."), but not
-    its stop words (a refusal restating "where are they based?" writes "Where")."""
-    asked = [name for name in names(question[1:]) if len(name.split()) == 1]
-    written = {name.lower(): name for name in names(answer) if len(name.split()) == 1}
+    """What "it" or "they" stands for: the name the answer gives a "which company ...?" question; else what the
+    question asked about: its single capitalised words but the first ("Baykar", "TB2"), or its words typed in
+    lowercase that the answer writes as a name ("where is pomona based?": "Pomona, ..."), but not its stop words
+    (a refusal restating "where are they based?" writes "Where"). Never a role ("the CEO of Baykar": Baykar)."""
+    single = [name for name in names(answer) if len(name.split()) == 1 and name.lower() not in ROLES]
+    if WHICH.match(question) and (new := [name for name in single if new_in(name, question, answer)]):
+        return new
+    asked = [name for name in names(question[1:]) if len(name.split()) == 1 and name.lower() not in ROLES]
+    written = {name.lower(): name for name in single}
     typed = [word for word in re.findall(r"[\w’'-]{3,}", question) if terms(word)]
     return asked or [written[word] for word in typed if word in written]
+
+
+def new_in(name: str, question: str, answer: str) -> bool:
+    """Whether the answer's name is one the question did not give, and no quotation's opening word."""
+    return name.casefold() not in question.casefold() and not re.search(rf"[“‘\"']{re.escape(name)}", answer)
 
 
 def resolve_references(question: str, conversation: Conversation | None) -> str:
@@ -88,7 +107,7 @@ def resolve_references(question: str, conversation: Conversation | None) -> str:
 def with_names(question: str, last: Turn) -> str | None:
     """The question with its first he/she/his put for the person the last turn names, or it/they for the
     thing its question names; None when it has no such pronoun or the turn names no one for it."""
-    if (person := next(iter(people(f"{last.question} {last.answer}")), None)) and PERSON_PRONOUN.search(question):
+    if (person := person_of(last)) and PERSON_PRONOUN.search(question):
         return PERSON_PRONOUN.sub(lambda m: possessive(person, m.group(1)), question, count=1)
     if (thing := next(iter(things(last.question, last.answer)), None)) and THING_PRONOUN.search(question):
         return THING_PRONOUN.sub(lambda m: possessive(thing, m.group(1)), question, count=1)
@@ -109,12 +128,6 @@ def about_instead(follow_up: str, last: Turn) -> str | None:
 def on_topic(question: str, last: Turn) -> str:
     """The question with the last one as its topic: "the maximum (what's the default glob weight)?"."""
     return f"{question.strip().rstrip(' ?')} ({last.question.strip().rstrip('?')})?"
-
-
-def without_topic(question: str) -> str:
-    """The question without the topic `on_topic` gave it: what it asks itself ("when was that?" after "what did
-    X say?" asks for no one's words)."""
-    return TOPIC.sub("?", question)
 
 
 def possessive(name: str, pronoun: str) -> str:

@@ -104,10 +104,17 @@ def restating(question: str) -> set[str]:
 WHEN_CONDITION = re.compile(r"^\s*when\b(?!\s+(?:did|was|were|will)\b)", re.IGNORECASE)
 
 
+# "where in Russia?" asks for a place inside one the question names: the sentence must name another one
+WHERE_WITHIN = re.compile(r"^\s*where\s+in\b", re.IGNORECASE)
+INSIDE = re.compile(r"\b(?:in|at|near|inside|outside|within|on)\s+(?:the\s+)?[A-Z]")
+
+
 def expected_kind(question: str) -> Callable[[str], bool] | None:
     """A test that an answering sentence must pass, or None when any sentence may answer. A "when" that may ask
     for a condition only ranks."""
     kind = answer_type(question)
+    if kind == "place" and WHERE_WITHIN.match(question):
+        return lambda sentence: bool(INSIDE.search(beyond(question, sentence)))
     if kind not in REQUIRED or WHEN_CONDITION.match(question):
         return None
     return lambda sentence: gives(kind, sentence, question)
@@ -115,10 +122,14 @@ def expected_kind(question: str) -> Callable[[str], bool] | None:
 
 def gives(kind: str, sentence: str, question: str) -> bool:
     """Whether the sentence holds the asked kind of detail beyond the names, numbers and dates the question
-    already gives: "in March" does not answer "on which day in March?", nor "in Russia" "where in Russia?"."""
+    already gives: "in March" does not answer "on which day in March?"."""
+    return HOLDS[kind](beyond(question, sentence))
+
+
+def beyond(question: str, sentence: str) -> str:
+    """The sentence with the names, numbers and dates the question gives blanked out."""
     asked = {word.lower() for word in re.findall(r"\w+", question)}
-    rest = re.sub(r"\b(?:[A-Z]\w*|\d[\w,.]*)", lambda m: "_" if m.group().lower() in asked else m.group(), sentence)
-    return HOLDS[kind](rest)
+    return re.sub(r"\b(?:[A-Z]\w*|\d[\w,.]*)", lambda m: "_" if m.group().lower() in asked else m.group(), sentence)
 
 
 def weights(wanted: list[str], sentences: int, containing: Mapping[str, int]) -> dict[str, float]:
@@ -141,6 +152,15 @@ def parts(question: str) -> list[str]:
     subject = SUBJECT.match(split[0])
     second = PRONOUN.sub(subject.group("subject"), split[1], count=1) if subject else split[1]
     return [split[0], second]
+
+
+TOPIC = re.compile(r"\s*\([^()]*\)\?$")  # the "(last question)?" that bot.answering.conversation.on_topic adds
+
+
+def without_topic(question: str) -> str:
+    """The question without the topic on_topic gave it: what it asks itself ("when was that?" after "what did
+    X say?" asks for no one's words)."""
+    return TOPIC.sub("?", question)
 
 
 INDIRECT = re.compile(r"^(?P<wh>what|who|which)\s+(?P<be>is|are|was|were)\s+(?P<rest>.+?)\s*\?*$", re.IGNORECASE)

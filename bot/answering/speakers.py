@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from bot.answering.conversation import without_topic
+from bot.answering.question import without_topic
 from index.storage.doc_stats import names
 from index.storage.lexical import terms
 
