@@ -190,6 +190,20 @@ def test_a_pronoun_keeps_its_referent_over_several_follow_ups(make_bot: Callable
     assert "Orvane" in resolve_references("what do they make?", conversation)  # the turn before named it
 
 
+def test_what_did_x_say_is_answered_by_their_reported_words_when_they_are_not_quoted(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    bot = make_bot()
+    parks = (
+        "The parks committee met on Friday. "
+        "Councillor Priya Natt, who leads the committee, said the budget for new trees would double next year. "
+        "Residents asked for more benches."
+    )
+    bot.add_document(Document("parks.md", "Parks", parks))
+    answer = bot.ask("what did natt say?", sources=frozenset({"parks.md"}))
+    assert answer.citations and "budget for new trees" in answer.citations[0].text, answer.text
+
+
 FERRIES = (
     "Island ferries\n\n"
     "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "
@@ -288,6 +302,9 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
     assert answer.citations and "In 1998" in answer.citations[0].text, answer.text
     answer = bot.ask("when will the engine run again?", sources=scope)  # a time from now is a time too
     assert answer.citations and "within three weeks" in answer.citations[0].text, answer.text
+    bot.add_document(Document("visit.md", "Visit", "The transport minister is expected to visit the museum next month."))
+    answer = bot.ask("when will the minister visit the museum?", sources=frozenset({"visit.md"}))
+    assert answer.citations and "next month" in answer.citations[0].text, answer.text
 
 
 def test_where_in_a_named_place_needs_a_place_inside_it(make_bot: Callable[..., Citebot]) -> None:

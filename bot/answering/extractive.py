@@ -24,6 +24,7 @@ from bot.answering.speakers import (
     asked_phrase,
     asked_speaker,
     held_terms,
+    reports,
     role_holder,
     said_phrase,
     topic,
@@ -194,6 +195,10 @@ class ExtractiveAnswerer:
         else their first one."""
         question, who = decision.question, decision.who or ""
         quoted = [(c, quote) for c in decision.ranked for quote in c.theirs]
+        reported = [c for c in decision.ranked if reports(c.text, who)]
+        if not quoted and reported and not topic(question, who):  # their words, reported without quotation marks
+            citation = self.cite(1, reported[0])
+            return Answer(question, citation.text if quotes_only else f"{citation.text} [1]", False, (citation,))
         if not quoted:
             return abstention(question, scope, f"quote {who} on that")
         if not topic(question, who):

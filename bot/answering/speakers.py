@@ -25,21 +25,36 @@ ACCORDING = re.compile(
 )
 NOT_PEOPLE = re.compile(r"^(?:the|a|an|this|that|these|its|their|it|they|he|she|we|you|i|people|someone)\b", re.I)
 # a role word in a question -> the titles a document may give that person
+REPORTING = "said|says|told|tells|stated|announced|added|argued|warned|claimed|explained|insisted|wrote"
 CEO = "CEO|chief executive(?: officer)?"
+CHAIR = "[Cc]hair(?:man|woman|person)?"
 STATE = "[Pp]resident|[Ll]eader|[Pp]rime [Mm]inister"  # a country's heads: "the head of turkey"
 ROLES = {
     "ceo": CEO,
-    "boss": f"{CEO}|president|chairman|head",
+    "boss": f"{CEO}|president|chairman|head|[Mm]anaging [Dd]irector|owner",
     "chief": f"{CEO}|head",
     "head": f"{CEO}|head|chairman|director|{STATE}",
     "exec": CEO,
     "executive": CEO,
     "president": "[Pp]resident",
     "leader": STATE,
-    "chairman": "[Cc]hairman",
+    "chairman": CHAIR,
+    "chairwoman": CHAIR,
     "founder": "[Ff]ounder",
     "spokesman": "[Ss]pokes(?:man|woman|person)",
+    "spokeswoman": "[Ss]pokes(?:man|woman|person)",
     "spokesperson": "[Ss]pokes(?:man|woman|person)",
+    "mayor": "[Mm]ayor",
+    "minister": "[Mm]inister",
+    "governor": "[Gg]overnor",
+    "director": "[Dd]irector",
+    "manager": "[Mm]anager",
+    "owner": "[Oo]wner",
+    "secretary": "[Ss]ecretary",
+    "chancellor": "[Cc]hancellor",
+    "ambassador": "[Aa]mbassador",
+    "captain": "[Cc]aptain",
+    "editor": "[Ee]ditor",
     "runs": f"{CEO}|head|chairman|director",  # "who runs X?"
     "leads": f"{CEO}|head|chairman|director|{STATE}",
 }
@@ -191,6 +206,13 @@ def topic(question: str, who: str) -> bool:
     """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
     asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
     return any(stem not in asked for stem in terms(ACCORDING.sub(" ", ASKED.sub(" ", question))))
+
+
+def reports(sentence: str, who: str) -> bool:
+    """Whether the sentence reports the person's words without quoting them: their last name, an optional clause
+    about them, then a speech verb ("Okafor, who chairs the committee, said the town ...")."""
+    last = re.escape(who.split()[-1])
+    return bool(re.search(rf"\b{last}\b(?:,[^,.;]{{0,100}},)?\s+(?:{REPORTING})\b", sentence, re.IGNORECASE))
 
 
 def said_phrase(sentence: str) -> str:
