@@ -302,7 +302,8 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
     assert answer.citations and "In 1998" in answer.citations[0].text, answer.text
     answer = bot.ask("when will the engine run again?", sources=scope)  # a time from now is a time too
     assert answer.citations and "within three weeks" in answer.citations[0].text, answer.text
-    bot.add_document(Document("visit.md", "Visit", "The transport minister is expected to visit the museum next month."))
+    visit = "The transport minister is expected to visit the museum next month."
+    bot.add_document(Document("visit.md", "Visit", visit))
     answer = bot.ask("when will the minister visit the museum?", sources=frozenset({"visit.md"}))
     assert answer.citations and "next month" in answer.citations[0].text, answer.text
 

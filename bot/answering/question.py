@@ -24,13 +24,13 @@ HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
 HAS_MONEY = re.compile(
     r"[$€£¥₺]|\b(?:dollars?|euros?|pounds?|lira|usd|eur)\b|\d[\d,.]*\s*(?:million|billion|[mbk]\b)", re.I
 )
-SEASONS = "spring|summer|autumn|fall|winter"
+SEASONS = "spring|summer|autumn|fall|winter"  # "next spring", as "next month" or "last year"
 UNITS = "(?:milli)?seconds?|minutes?|hours?|days?|weeks?|months?|years?"  # a time from now: "within 10 business days"
 HAS_DATE = re.compile(
     rf"\b(?:1\d|20)\d\d(?:s|\b)|\b(?:in|of|by|until|since|from|to|around|c\.)\s+\d{{3}}\b|\b\d{{1,4}}\s*(?:AD|BC|CE|BCE)\b"
     rf"|\b(?:{MONTHS}|{DAYS}|yesterday|today|tomorrow|ago|century|centuries|decade|era)\b"
     rf"|\b(?:within|after|in)\s+(?:\d[\d,.]*|{NUMBER_WORDS}|a|an)\s+(?:\w+\s+)?(?:{UNITS})\b"
-    rf"|\b(?:next|last|this|coming|following|previous|past)\s+(?:{UNITS}|{SEASONS}|weekend|decade|quarter)\b",  # "next month"
+    rf"|\b(?:next|last|this|coming|following|previous|past)\s+(?:{UNITS}|{SEASONS}|weekend|decade|quarter)\b",
     re.I,
 )
 HAS_REASON = re.compile(
