@@ -195,12 +195,12 @@ class ExtractiveAnswerer:
         else their first one."""
         question, who = decision.question, decision.who or ""
         quoted = [(c, quote) for c in decision.ranked for quote in c.theirs]
-        reported = [c for c in decision.ranked if reports(c.text, who)]
-        if not quoted and reported and not topic(question, who):  # their words, reported without quotation marks
+        if not quoted:  # their words reported without quotation marks answer a question on no topic
+            reported = [c for c in decision.ranked if reports(c.text, who)]
+            if not reported or topic(question, who):
+                return abstention(question, scope, f"quote {who} on that")
             citation = self.cite(1, reported[0])
             return Answer(question, citation.text if quotes_only else f"{citation.text} [1]", False, (citation,))
-        if not quoted:
-            return abstention(question, scope, f"quote {who} on that")
         if not topic(question, who):
             candidate, quote = min(quoted, key=lambda pair: pair[1].start)
         elif decision.confidence >= self.threshold or quoted[0][0].coverage >= SPEAKER_TOPIC:

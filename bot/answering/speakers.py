@@ -24,8 +24,8 @@ ACCORDING = re.compile(
     r"^\s*according\s+to\s+(?P<lead>[^,?]+),|,?\s+according\s+to\s+(?P<tail>[^,?]+?)\s*\??\s*$", re.I
 )
 NOT_PEOPLE = re.compile(r"^(?:the|a|an|this|that|these|its|their|it|they|he|she|we|you|i|people|someone)\b", re.I)
-# a role word in a question -> the titles a document may give that person
 REPORTING = "said|says|told|tells|stated|announced|added|argued|warned|claimed|explained|insisted|wrote"
+# a role word in a question -> the titles a document may give that person
 CEO = "CEO|chief executive(?: officer)?"
 CHAIR = "[Cc]hair(?:man|woman|person)?"
 STATE = "[Pp]resident|[Ll]eader|[Pp]rime [Mm]inister"  # a country's heads: "the head of turkey"
