@@ -323,6 +323,21 @@ def test_where_in_a_named_place_needs_a_place_inside_it(make_bot: Callable[..., 
     assert second.citations and "in Porto" in second.citations[0].text, second.text
 
 
+def test_a_name_of_letters_and_digits_is_one_word_of_the_question(make_bot: Callable[..., Citebot]) -> None:
+    """ "libzq2" and "zqParse3" are names as typed: read as "libzq" or "zq" + "Parse", the question would ask
+    for words no sentence has."""
+    bot = make_bot()
+    manual = (
+        "Overview\n\nThe libzq2 library reads and writes Zq archives in constant memory.\n\n"
+        "Tools\n\nThe zqParse3 tool checks an archive's index and prints every broken entry."
+    )
+    bot.add_document(Document("libzq.md", "libzq manual", manual))
+    scope = frozenset({"libzq.md"})
+    for question, answer in [("what is libzq2?", "reads and writes Zq archives"), ("what does zqparse3 do?", "checks")]:
+        found = bot.ask(question, sources=scope)
+        assert found.citations and answer in found.citations[0].text, (question, found.text)
+
+
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
     bot = make_bot()
     reference = (

@@ -22,7 +22,7 @@ from index.storage.lexical import STOPWORDS, stemmer, terms
 WORDS = Path(__file__).with_name("words.txt")  # WordNet's English words, written by `make lexicon`
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 4  # a shorter word has too many one-edit neighbours to guess from
-WORD = re.compile(r"[^\W\d_]+")
+WORD = re.compile(r"\b[^\W\d_]+\b")  # whole words of letters: "modle3" is a name, not a typo
 Frequency = Callable[[str], int]  # how many passages hold a (stemmed) term
 
 
