@@ -338,6 +338,26 @@ def test_a_name_of_letters_and_digits_is_one_word_of_the_question(make_bot: Call
         assert found.citations and answer in found.citations[0].text, (question, found.text)
 
 
+def test_an_index_entry_with_dot_leaders_is_no_answer_and_a_repeated_sentence_is_cited_once(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    """A PDF manual's index ("zqParse3 program . . . . 7") names topics; it answers nothing. Its function
+    reference repeats sentences word for word: citing the same words twice adds nothing."""
+    bot = make_bot()
+    manual = (
+        "Tools\n\nThe zqParse3 program checks an archive's index and prints every broken entry.\n\n"
+        "The zq_open function opens an archive. Its result is ZQ_OK on success, or an error code.\n\n"
+        "The zq_close function closes an archive. Its result is ZQ_OK on success, or an error code.\n\n"
+        "Index\n\nzqParse3 program . . . . . . . . . . . . . . . . . 7\nzq_open . . . . . . . . . . . . . . . . . 9"
+    )
+    bot.add_document(Document("zq.pdf.txt", "zq manual", manual))
+    scope = frozenset({"zq.pdf.txt"})
+    answer = bot.ask("what does the zqparse3 program do?", sources=scope)
+    assert answer.citations and all(". . ." not in c.text for c in answer.citations), answer.text
+    returns = bot.ask("what is the result on success?", sources=scope)
+    assert len({c.text for c in returns.citations}) == len(returns.citations), returns.text
+
+
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
     bot = make_bot()
     reference = (

@@ -7,6 +7,7 @@ heading and says what it does below, and neither alone answers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 UNFINISHED_PENALTY = 0.4
 COVERAGE_WEIGHT = 1.5  # covering the question's rare words matters more than overall similarity
 CONTEXT_CHARS = 600  # how far before a passage its first sentence's context is looked for
+LEADERS = re.compile(r"(?:\.\s){5,}|\.{8,}")  # a contents or index entry's dot leaders: it names a topic only
 WINDOW = (CONTEXT_CHARS + LOOK_BEHIND, LABELLED_CHARS)  # the text before and after a passage that retrieval reads
 
 
@@ -62,6 +64,7 @@ def candidates_of(retrieval: Retrieval) -> list[Candidate]:
     the next passage, and when that one was retrieved too, its sentence alone is left out (a near copy would
     make the best candidate's margin over the runner-up look like doubt)."""
     found = [c for hit in retrieval.hits for c in sentences(hit.passage, retrieval.context)]
+    found = [c for c in found if not LEADERS.search(c.text)]
     joined = [c for c in found if c.end > c.passage.end]
     return [c for c in found if not any(j.overlaps(c) and j.end - j.start > c.end - c.start for j in joined)]
 

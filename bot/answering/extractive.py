@@ -153,8 +153,10 @@ class ExtractiveAnswerer:
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
         """The second sentence too, when its score is close to the first's and the model is nearly as sure of it
-        as it must be of a first sentence."""
-        return decision.ranked[1:2] if decision.second >= RUNNER_UP * self.threshold else []
+        as it must be of a first sentence, unless it repeats the first's words (a manual's repeated lines)."""
+        first, second = decision.ranked[0], decision.ranked[1:2]
+        close = second and decision.second >= RUNNER_UP * self.threshold
+        return second if close and second[0].text != first.text else []
 
     def question_terms(
         self, question: str, who: str | None, candidates: list[Candidate]
