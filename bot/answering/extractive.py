@@ -31,7 +31,7 @@ from bot.answering.speakers import (
 )
 from bot.answering.vectors import Vectors
 from bot.retrieve import Retrieval
-from index.storage.lexical import content_words, matches, terms
+from index.storage.lexical import content_words, matches, terms, whole_words
 
 if TYPE_CHECKING:
     from index.embeddings import NamedEmbeddings
@@ -170,7 +170,7 @@ class ExtractiveAnswerer:
         names = {name for found in stats.values() for name in found.names}
         words = {
             stem: word.capitalize() if word.capitalize() in names else word
-            for word in content_words(question) + NUMBER.findall(question)
+            for word in whole_words(question) + NUMBER.findall(question)
             if word.lower() not in restated
             for stem in terms(word)
             if stem not in asked_terms

@@ -53,9 +53,13 @@ def terms(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The unstemmed words behind `terms` (three characters or more, a letter among them), for comparing meanings;
-    names keep their capital letter. A name of letters and digits is one word, as `terms` reads it ("libtasn1",
-    "asn1Parser", "IPv6"): its letters alone name nothing."""
+    """The unstemmed words behind `terms`, for comparing meanings; names keep their capital letter."""
+    return [word for word in re.findall(r"[^\W\d_]{3,}", text) if terms(word)]
+
+
+def whole_words(text: str) -> list[str]:
+    """The text's words as `terms` reads them (three characters or more, a letter among them): a name of letters
+    and digits is one word ("libtasn1", "asn1Parser", "IPv6"), where `content_words` keeps only its letters."""
     found = (word.removesuffix("’s").removesuffix("'s") for word in WORD.findall(text))
     return [word for word in found if len(word) >= 3 and not word.isdigit() and terms(word)]
 
