@@ -10,8 +10,6 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from index.storage.lexical import STOPWORDS
-
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 NUMBER_WORDS = (
@@ -113,25 +111,12 @@ WHERE_WITHIN = re.compile(r"^\s*where\s+in\b", re.IGNORECASE)
 INSIDE = re.compile(r"\b(?:in|at|near|inside|outside|within|on)\s+(?:the\s+)?[A-Z]")
 
 
-# "who ...?" is answered by a name the question does not give, or a pronoun or "by ..." standing for one: 99.4% of
-# SQuAD train's answering sentences have one ("The pier was built in 1911" does not say who built it)
-CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
-AGENT = re.compile(r"\b(?:he|she|they|him|her|them|by)\b", re.IGNORECASE)
-
-
-def names_someone(question: str, sentence: str) -> bool:
-    rest = beyond(question, sentence)
-    return any(word.lower() not in STOPWORDS for word in CAPITALISED.findall(rest)) or bool(AGENT.search(rest))
-
-
 def expected_kind(question: str) -> Callable[[str], bool] | None:
     """A test that an answering sentence must pass, or None when any sentence may answer. A "when" that may ask
     for a condition only ranks."""
     kind = answer_type(question)
     if kind == "place" and WHERE_WITHIN.match(question):
         return lambda sentence: bool(INSIDE.search(beyond(question, sentence)))
-    if kind == "person":
-        return lambda sentence: names_someone(question, sentence)
     if kind not in REQUIRED or WHEN_CONDITION.match(question):
         return None
     return lambda sentence: gives(kind, sentence, question)
