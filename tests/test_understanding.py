@@ -204,6 +204,15 @@ def test_what_did_x_say_is_answered_by_their_reported_words_when_they_are_not_qu
     assert answer.citations and "budget for new trees" in answer.citations[0].text, answer.text
 
 
+def test_a_sentence_answering_both_parts_of_a_question_is_cited_once(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    town = "The bridge closed in March. Mayor Ilse Brandt said the bridge would reopen in the spring."
+    bot.add_document(Document("town.md", "Town", town))
+    answer = bot.ask("who is the mayor and what did she say?", sources=frozenset({"town.md"}))
+    spans = [(c.start, c.end) for c in answer.citations]
+    assert spans and len(spans) == len(set(spans)), answer.text
+
+
 FERRIES = (
     "Island ferries\n\n"
     "The ferry to Inishmore leaves Rossaveal at 10:30 every morning in summer. "

@@ -51,6 +51,10 @@ class Candidate:
     def text(self) -> str:
         return self.window[self.start - self.window_start : self.end - self.window_start]
 
+    @property
+    def span(self) -> tuple[str, int, int]:
+        return self.passage.source, self.start, self.end
+
     def overlaps(self, other: Candidate) -> bool:
         return self.passage.source == other.passage.source and self.start < other.end and other.start < self.end
 

@@ -105,7 +105,10 @@ class ExtractiveAnswerer:
         chosen = [d.ranked[0] for d in confident]
         if len(decisions) == 1:
             chosen += self.runner_up(first)
-        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(dict.fromkeys(chosen), start=1))
+        spans: dict[tuple[str, int, int], Candidate] = {}
+        for candidate in chosen:  # one citation per span: both parts of a question may pick one sentence
+            spans.setdefault(candidate.span, candidate)
+        citations = tuple(self.cite(n, candidate) for n, candidate in enumerate(spans.values(), start=1))
         text = " ".join(c.text if quotes_only else f"{c.text} [{c.n}]" for c in citations)
         return Answer(question, text, False, citations, confidence=min(d.confidence for d in confident))
 
