@@ -201,7 +201,7 @@ class ExtractiveAnswerer:
         not afford ...") is cited as it stands."""
         question, who = decision.question, decision.who or ""
         quoted = [(c, quote) for c in decision.ranked for quote in c.theirs]
-        best, asks_topic = next(iter(decision.ranked), None), topic(question, who)
+        best, asks_topic = (decision.ranked or [None])[0], topic(question, who)
         sure = best is not None and (decision.confidence >= self.threshold or best.coverage >= SPEAKER_TOPIC)
         if best is not None and not best.theirs and reports(best.text, who) and (sure if asks_topic else not quoted):
             citation = self.cite(1, best)
