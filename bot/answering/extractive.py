@@ -144,8 +144,8 @@ class ExtractiveAnswerer:
         scored = self.score(words, weight, retrieval, [c for c in candidates if kind is None or kind(c.text)])
         if who:
             scored = [replace(c, theirs=self.quotations_of(c, who)) for c in scored]
-        stated = [c for c in scored if c.theirs or (who and reports(c.text, who))]  # quoted, or reported
-        ranked = sorted(stated or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
+        quoted = [c for c in scored if c.theirs]
+        ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
         if not ranked:
             return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0, by_role=holder is not None)
         close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
@@ -196,21 +196,19 @@ class ExtractiveAnswerer:
 
     def answer_speaker(self, decision: Decision, scope: str, quotes_only: bool) -> Answer:
         """Quote what the documents attribute to the person asked about, naming them: the best-ranked of their
-        statements when the question names a topic (if the model is confident of it, or it covers the topic),
-        else their first quotation. A statement reported without quotation marks ("Okafor said the town could
-        not afford ...") is cited as it stands."""
+        quotations when the question names a topic (if the model is confident of it, or it covers the topic),
+        else their first one."""
         question, who = decision.question, decision.who or ""
         quoted = [(c, quote) for c in decision.ranked for quote in c.theirs]
-        best, asks_topic = (decision.ranked or [None])[0], topic(question, who)
-        sure = best is not None and (decision.confidence >= self.threshold or best.coverage >= SPEAKER_TOPIC)
-        if best is not None and not best.theirs and reports(best.text, who) and (sure if asks_topic else not quoted):
-            citation = self.cite(1, best)
+        if not quoted:  # their words reported without quotation marks answer a question on no topic
+            reported = [c for c in decision.ranked if reports(c.text, who)]
+            if not reported or topic(question, who):
+                return abstention(question, scope, f"quote {who} on that")
+            citation = self.cite(1, reported[0])
             return Answer(question, citation.text if quotes_only else f"{citation.text} [1]", False, (citation,))
-        if not quoted:
-            return abstention(question, scope, f"quote {who} on that")
-        if not asks_topic:
+        if not topic(question, who):
             candidate, quote = min(quoted, key=lambda pair: pair[1].start)
-        elif sure:
+        elif decision.confidence >= self.threshold or quoted[0][0].coverage >= SPEAKER_TOPIC:
             candidate, quote = quoted[0]
         else:
             return abstention(question, scope, f"report {who} saying that")

@@ -95,8 +95,7 @@ def about_them(question: str, who: str) -> str:
 
 
 def titled(role: str, text: str) -> list[tuple[str, str, str]]:
-    """(organisation or country word, person, title) for each place the text gives someone this title; the
-    organisation is "" for a title written before a name alone."""
+    """(organisation or country word, person, title) for each place the text gives someone this title."""
     title = f"(?P<title>{ROLES[role]})"
     patterns = [
         rf"\b(?:the\s+)?{title}\s+of\s+{ORG},?\s+{PERSON}",
@@ -105,10 +104,7 @@ def titled(role: str, text: str) -> list[tuple[str, str, str]]:
         rf"{PERSON},\s+(?:the\s+)?{title}\s+of\s+{ORG}",
     ]
     text = text.replace("\u00a0", " ")
-    found = [(m.group("org"), m.group("name"), m.group("title")) for p in patterns for m in re.finditer(p, text)]
-    # a title before a name with no organisation ("Mayor Fiona Dalgleish", "the transport minister, Ruth Kerr")
-    bare = [("", m.group("name"), m.group("title")) for m in re.finditer(rf"\b{title},?\s+{PERSON}", text)]
-    return found + [held for held in bare if held[1] not in {person for _, person, _ in found}]
+    return [(m.group("org"), m.group("name"), m.group("title")) for p in patterns for m in re.finditer(p, text)]
 
 
 def role_of(phrase: str) -> tuple[str | None, list[str]]:
@@ -176,11 +172,9 @@ def holder_of(role: str, qualifiers: list[str], texts: list[str]) -> str | None:
     holders = [
         person
         for org, person, _ in found
-        if org and test(any(of_org(alias, word) for alias in aliases[org]) for word in asked_org)
+        if test(any(of_org(alias, word) for alias in aliases[org]) for word in asked_org)
     ]
-    # a title no organisation qualifies ("Mayor Fiona Dalgleish") is the named one's when it has one holder only
-    bare = {person for org, person, _ in found if not org}
-    return holders[0] if holders else (bare.pop() if len(bare) == 1 else NOBODY)
+    return holders[0] if holders else NOBODY
 
 
 def by_name(phrase: str, text: str) -> str | None:
