@@ -14,6 +14,14 @@ from bot.cli.app import cli
 from bot.core import Citebot
 from index.documents import Document
 
+
+def bot_over(make_bot: Callable[..., Citebot], name: str, text: str) -> tuple[Citebot, frozenset[str]]:
+    """A bot holding one document, and the scope that asks only that document."""
+    bot = make_bot()
+    bot.add_document(Document(name, name.split(".")[0].capitalize(), text))
+    return bot, frozenset({name})
+
+
 ARTICLE = (
     "The report comes after the CEO of Baykar, Haluk Bayraktar spoke with CNN. "
     "Turkish President Recep Tayyip Erdogan said that Putin approached him."
@@ -102,9 +110,7 @@ MANUAL = (
 
 @pytest.fixture
 def manual_bot(make_bot: Callable[..., Citebot]) -> Citebot:
-    bot = make_bot()
-    bot.add_document(Document("manual.md", "Manual", MANUAL))
-    return bot
+    return bot_over(make_bot, "manual.md", MANUAL)[0]
 
 
 @pytest.mark.parametrize("follow_up", ["and the maximum?", "what about the maximum?"])
@@ -142,14 +148,12 @@ def test_a_refusal_that_restates_the_question_names_nothing_to_put_for_they() ->
 
 def test_and_about_another_topic_asks_the_last_question_about_it(make_bot: Callable[..., Citebot]) -> None:
     """ "and about Y?" after "what did she say about Z?" asks what she said about Y, not about Z."""
-    bot = make_bot()
     institute = (
         "The river institute is directed by Dr Mara Quell. "
         "“The dykes held through the spring floods,” Quell told reporters in April. "
         "“Our budget must double next year if we are to finish the new gauges,” Quell said at the council meeting."
     )
-    bot.add_document(Document("institute.md", "Institute", institute))
-    scope, conversation = frozenset({"institute.md"}), Conversation()
+    (bot, scope), conversation = bot_over(make_bot, "institute.md", institute), Conversation()
     bot.ask("who directs the river institute?", conversation, sources=scope)
     floods = bot.ask("what did she say about the floods?", conversation, sources=scope)
     assert floods.citations and "dykes held" in floods.citations[0].text, floods.text
@@ -182,8 +186,7 @@ def test_he_or_she_after_a_question_for_a_role_is_the_holder_of_the_role() -> No
 
 
 def test_a_pronoun_keeps_its_referent_over_several_follow_ups(make_bot: Callable[..., Citebot]) -> None:
-    bot, conversation, scope = make_bot(), Conversation(), frozenset({"orvane.md"})
-    bot.add_document(Document("orvane.md", "Orvane", ORVANE))
+    (bot, scope), conversation = bot_over(make_bot, "orvane.md", ORVANE), Conversation()
     bot.ask("who is the ceo of orvane?", conversation, sources=scope)
     where = bot.ask("where are they based?", conversation, sources=scope)
     assert where.citations and "based in Ghent" in where.citations[0].text, where.text
@@ -193,22 +196,20 @@ def test_a_pronoun_keeps_its_referent_over_several_follow_ups(make_bot: Callable
 def test_what_did_x_say_is_answered_by_their_reported_words_when_they_are_not_quoted(
     make_bot: Callable[..., Citebot],
 ) -> None:
-    bot = make_bot()
     parks = (
         "The parks committee met on Friday. "
         "Councillor Priya Natt, who leads the committee, said the budget for new trees would double next year. "
         "Residents asked for more benches."
     )
-    bot.add_document(Document("parks.md", "Parks", parks))
-    answer = bot.ask("what did natt say?", sources=frozenset({"parks.md"}))
+    bot, scope = bot_over(make_bot, "parks.md", parks)
+    answer = bot.ask("what did natt say?", sources=scope)
     assert answer.citations and "budget for new trees" in answer.citations[0].text, answer.text
 
 
 def test_a_sentence_answering_both_parts_of_a_question_is_cited_once(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
     town = "The bridge closed in March. Mayor Ilse Brandt said the bridge would reopen in the spring."
-    bot.add_document(Document("town.md", "Town", town))
-    answer = bot.ask("who is the mayor and what did she say?", sources=frozenset({"town.md"}))
+    bot, scope = bot_over(make_bot, "town.md", town)
+    answer = bot.ask("who is the mayor and what did she say?", sources=scope)
     spans = [(c.start, c.end) for c in answer.citations]
     assert spans and len(spans) == len(set(spans)), answer.text
 
@@ -225,9 +226,7 @@ FERRIES = (
 def test_a_follow_up_with_neither_pronoun_nor_topic_is_answered_on_the_last_topic(
     make_bot: Callable[..., Citebot],
 ) -> None:
-    bot = make_bot()
-    bot.add_document(Document("ferries.md", "Ferries", FERRIES))
-    scope = frozenset({"ferries.md"})
+    bot, scope = bot_over(make_bot, "ferries.md", FERRIES)
     assert bot.ask("what language is spoken?", sources=scope).abstained  # alone, it does not say where
     conversation = Conversation()
     bot.ask("what draws visitors to the aran islands?", conversation, sources=scope)
@@ -242,9 +241,7 @@ COUNCIL = (
 
 
 def council_bot(make_bot: Callable[..., Citebot], *more: str) -> Citebot:
-    bot = make_bot()
-    bot.add_document(Document("council.md", "Council", "\n\n".join([COUNCIL, *more])))
-    return bot
+    return bot_over(make_bot, "council.md", "\n\n".join([COUNCIL, *more]))[0]
 
 
 def test_a_follow_up_to_a_speaker_question_asks_for_no_ones_words(make_bot: Callable[..., Citebot]) -> None:
@@ -297,14 +294,12 @@ def test_when_asking_for_a_condition_is_not_refused_for_lack_of_a_date(manual_bo
 
 def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Callable[..., Citebot]) -> None:
     """ "when did/was ..." asks for a time: the sentence telling the event without one does not answer it."""
-    bot = make_bot()
     museum = (
         "The harbour museum opened a new wing for sailing ships. The wing was designed by Ana Ruiz. "
         "In 1998 the museum bought its first steam engine. Its boiler is being repaired, and visitors will see the "
         "engine run again within three weeks."
     )
-    bot.add_document(Document("museum.md", "Museum", museum))
-    scope = frozenset({"museum.md"})
+    bot, scope = bot_over(make_bot, "museum.md", museum)
     answer = bot.ask("when did the museum open the new wing?", sources=scope)
     assert not any("opened a new wing" in citation.text for citation in answer.citations), answer.text
     answer = bot.ask("when did the museum buy a steam engine?", sources=scope)
@@ -319,13 +314,11 @@ def test_when_something_happened_needs_a_time_not_just_the_event(make_bot: Calla
 
 def test_where_in_a_named_place_needs_a_place_inside_it(make_bot: Callable[..., Citebot]) -> None:
     """ "where in Portugal ...?" is not answered by "in Portugal": the sentence must name a place within it."""
-    bot = make_bot()
     bakeries = (
         "The Velora chain opened its first bakery in Portugal in 2019. "
         "Its second bakery opened in Porto, near the river, two years later."
     )
-    bot.add_document(Document("velora.md", "Velora", bakeries))
-    scope = frozenset({"velora.md"})
+    bot, scope = bot_over(make_bot, "velora.md", bakeries)
     first = bot.ask("where in portugal did velora open its first bakery?", sources=scope)
     assert not any("first bakery in Portugal" in citation.text for citation in first.citations), first.text
     second = bot.ask("where in portugal is the second bakery?", sources=scope)
@@ -335,13 +328,11 @@ def test_where_in_a_named_place_needs_a_place_inside_it(make_bot: Callable[..., 
 def test_a_name_of_letters_and_digits_is_one_word_of_the_question(make_bot: Callable[..., Citebot]) -> None:
     """ "libzq2" and "zqParse3" are names as typed: read as "libzq" or "zq" + "Parse", the question would ask
     for words no sentence has."""
-    bot = make_bot()
     manual = (
         "Overview\n\nThe libzq2 library reads and writes Zq archives in constant memory.\n\n"
         "Tools\n\nThe zqParse3 tool checks an archive's index and prints every broken entry."
     )
-    bot.add_document(Document("libzq.md", "libzq manual", manual))
-    scope = frozenset({"libzq.md"})
+    bot, scope = bot_over(make_bot, "libzq.md", manual)
     for question, answer in [("what is libzq2?", "reads and writes Zq archives"), ("what does zqparse3 do?", "checks")]:
         found = bot.ask(question, sources=scope)
         assert found.citations and answer in found.citations[0].text, (question, found.text)
@@ -352,15 +343,13 @@ def test_an_index_entry_with_dot_leaders_is_no_answer_and_a_repeated_sentence_is
 ) -> None:
     """A PDF manual's index ("zqParse3 program . . . . 7") names topics; it answers nothing. Its function
     reference repeats sentences word for word: citing the same words twice adds nothing."""
-    bot = make_bot()
     manual = (
         "Tools\n\nThe zqParse3 program checks an archive's index and prints every broken entry.\n\n"
         "The zq_open function opens an archive. Its result is ZQ_OK on success, or an error code.\n\n"
         "The zq_close function closes an archive. Its result is ZQ_OK on success, or an error code.\n\n"
         "Index\n\nzqParse3 program . . . . . . . . . . . . . . . . . 7\nzq_open . . . . . . . . . . . . . . . . . 9"
     )
-    bot.add_document(Document("zq.pdf.txt", "zq manual", manual))
-    scope = frozenset({"zq.pdf.txt"})
+    bot, scope = bot_over(make_bot, "zq.pdf.txt", manual)
     answer = bot.ask("what does the zqparse3 program do?", sources=scope)
     assert answer.citations and all(". . ." not in c.text for c in answer.citations), answer.text
     returns = bot.ask("what is the result on success?", sources=scope)
@@ -368,13 +357,12 @@ def test_an_index_entry_with_dot_leaders_is_no_answer_and_a_repeated_sentence_is
 
 
 def test_a_heading_that_names_the_topic_is_not_cited_as_the_answer(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
     reference = (
         "queue.drain()\n\nThe queue.drain() method removes every waiting job and returns how many were removed.\n\n"
         "queue.pause()\n\nThe queue.pause() method stops workers from taking new jobs."
     )
-    bot.add_document(Document("queue.md", "Queue", reference))
-    answer = bot.ask("What does queue.drain() do?", sources=frozenset({"queue.md"}))
+    bot, scope = bot_over(make_bot, "queue.md", reference)
+    answer = bot.ask("What does queue.drain() do?", sources=scope)
     assert answer.citations and "removes every waiting job" in answer.citations[0].text, answer.text
 
 
@@ -400,9 +388,8 @@ def test_an_api_entry_is_ranked_with_its_heading_and_the_sentence_below(
 ) -> None:
     """A heading and the lines under it that end no sentence (each a paragraph, so a passage, of its own) are
     one candidate with the sentence that says what the entry does: alone, neither answers."""
-    bot = make_bot()
-    bot.add_document(Document("pool.md", "Pool", REFERENCE))
-    retrieval = bot.retriever.search(question, sources=frozenset({"pool.md"}))
+    bot, scope = bot_over(make_bot, "pool.md", REFERENCE)
+    retrieval = bot.retriever.search(question, sources=scope)
     best = bot.answerer.decisions(question, retrieval)[0].ranked[0]  # type: ignore[attr-defined]
     entry = question.split("pool.")[1].split("(")[0].split()[0].rstrip("?")
     assert best.text.startswith(f"pool.{entry}(") and held in best.text, best.text
@@ -410,9 +397,8 @@ def test_an_api_entry_is_ranked_with_its_heading_and_the_sentence_below(
 
 
 def test_an_api_entry_is_cited_whole(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
-    bot.add_document(Document("pool.md", "Pool", REFERENCE))
-    answer = bot.ask("What does pool.resize() do?", sources=frozenset({"pool.md"}))
+    bot, scope = bot_over(make_bot, "pool.md", REFERENCE)
+    answer = bot.ask("What does pool.resize() do?", sources=scope)
     assert len(answer.citations) == 1, answer.text
     cited = answer.citations[0]
     assert cited.text.startswith("pool.resize(size)") and "Changes the number of workers" in cited.text
@@ -420,15 +406,14 @@ def test_an_api_entry_is_cited_whole(make_bot: Callable[..., Citebot]) -> None:
 
 
 def test_a_year_in_the_question_ranks_the_sentence_with_that_year_first(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
     history = (
         "The harbour town was founded by fishermen. The harbour town grew quickly in the nineteenth century. "
         "The harbour town had more than 16,000 people in 1840. A railway reached the harbour town in 1871. "
         "By 1900 the harbour town had over 90,000 people, most of them dock workers. "
         "Today the harbour town is a ferry port."
     )
-    bot.add_document(Document("town.md", "Town", history))
-    answer = bot.ask("In 1840, about how many people lived in the harbour town?", sources=frozenset({"town.md"}))
+    bot, scope = bot_over(make_bot, "town.md", history)
+    answer = bot.ask("In 1840, about how many people lived in the harbour town?", sources=scope)
     assert answer.citations and "16,000 people in 1840" in answer.citations[0].text, answer.text
 
 
