@@ -1,9 +1,10 @@
 """`make train`: fit the confidence model on the tune questions, choose its threshold on validation.
 
-The answerer ranks sentences by similarity and coverage; the model decides whether the first one answers.
-One example per question: the features of its best-ranked sentence (of the first part, for a two-part
-question), labelled 1 when that sentence holds a gold span (for the bank, also when it holds the start of a
-span whose evidence runs into the next sentence), 0 when it does not or the question is unanswerable.
+The answerer ranks sentences by similarity and coverage; one model ranks the shortlisted first ones again, another
+decides whether the first then answers. The ranking model learns from every shortlisted sentence of each question
+(of its first part, for a two-part question): its features, labelled 1 when the sentence holds a gold span (for the
+bank, also when it holds the start of a span whose evidence runs into the next sentence), 0 when it does not or the
+question is unanswerable. The deciding model learns from the sentence the ranking model puts first.
 
 Tune: all SQuAD 2.0 training questions (../shared/bench/squad2/train, each article searched alone) and
 benchmarks/bank/tune.jsonl (every bank document in one index, so the others are distractors). In each,
@@ -20,6 +21,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ CODE = [f"bot/answering/{name}.py" for name in ANSWERING]
 CODE += ["bot/answering/conversation.py", "bot/retrieve.py", "index/passages.py", "index/storage/context.py"]
 CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py", "index/documents.py", "index/reflow.py"]
 
-from bot.answering.confidence import WEIGHTS, Model, fit, from_json  # noqa: E402
+from bot.answering.confidence import WEIGHTS, Confidence, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
 from bot.answering.features import FEATURES  # noqa: E402
 from bot.answering.spelling import mended  # noqa: E402
@@ -47,7 +49,8 @@ from index.documents import Document, bundled_document  # noqa: E402
 from index.errors import SettingsError  # noqa: E402
 from index.sources import load_file  # noqa: E402
 
-Examples = tuple[np.ndarray, np.ndarray, np.ndarray]  # feature rows, labels, answerable
+# per shortlisted sentence: its features, its label, whether its question is answerable, its question's number
+Examples = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 # SQuAD train's and the bank tune questions' shares of the fit. `--shares 1:1 1:2 1:3 1:4 1:6 1:8` (5-fold held-out
 # accuracy, SQuAD/bank): 60.0/46.0, 59.0/46.0, 59.1/47.6, 59.3/47.6, 59.3/47.1, 59.5/47.6%: nearly flat; at 1:1 the
 # model trained on today's clean index answers too few of tests/qa/article_qa.jsonl (recall 78.9%)
@@ -98,9 +101,11 @@ def source_of(bot: Citebot, doc: str) -> str:
     return next(info.source for info in bot.documents() if info.source.rsplit("/", 1)[-1] == doc)
 
 
-def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool) -> tuple[np.ndarray, bool]:
-    """The features of the question's best-ranked sentence, and whether it holds a gold span (or, when
-    `starts`, the start of one)."""
+def example(
+    bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The features of the question's shortlisted sentences, and whether each holds a gold span (or, when
+    `starts`, the start of one); a question with no sentence gets one row of zeros, labelled wrong."""
     conversation = Conversation()
     if item.get("context"):
         bot.ask(item["context"], conversation)
@@ -109,17 +114,19 @@ def example(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, start
     question = mended(question, bot.store.lexical_index().frequency)  # as Citebot.answered reads it
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
     decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
-    if not decision.ranked or not item["answerable"]:
-        return decision.row, False
-    top = decision.ranked[0]
-    spans = item.get("spans", [])
-    right = any(top.start <= s and (e <= top.end or (starts and s < top.end)) for s, e in spans)
-    return decision.row, top.passage.source == source and right
+    if not decision.ranked:
+        return np.zeros((1, len(FEATURES))), np.zeros(1)
+    spans = item.get("spans", []) if item["answerable"] else []
+    labels = [
+        c.passage.source == source and any(c.start <= s and (e <= c.end or (starts and s < c.end)) for s, e in spans)
+        for c in decision.ranked[: len(decision.rows)]
+    ]
+    return decision.rows, np.asarray(labels, dtype=np.float64)
 
 
 def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Callable[..., Any]) -> Examples:
-    """(rows, labels, answerable) of these questions, computed once per version of the code and bank that make
-    them (a loader's change moves the bank's spans)."""
+    """The examples of these questions, computed once per version of the code and bank that make them (a loader's
+    change moves the bank's spans)."""
     inputs = [ROOT / path for path in CODE] + sorted(BANK.glob("docs/*")) + sorted(BANK.glob("*.jsonl"))
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in inputs)).hexdigest()[:12]
     path = SCRATCH / f"{name}-{digest}.npz"
@@ -129,34 +136,54 @@ def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Call
             found.append(compute(item, source))
             if n % 500 == 0:
                 print(f"  {name}: {n}/{len(questions)}", flush=True)
-        rows = np.stack([row for row, _ in found])
-        labels = np.asarray([label for _, label in found], dtype=np.float64)
-        answerable = np.asarray([item["answerable"] for item, _ in questions])
+        counts = [len(labels) for _, labels in found]
+        answerable = np.repeat([item["answerable"] for item, _ in questions], counts)
+        group = np.repeat(np.arange(len(found)), counts)
+        rows, labels = np.concatenate([r for r, _ in found]), np.concatenate([lab for _, lab in found])
         SCRATCH.mkdir(parents=True, exist_ok=True)
-        np.savez(path, rows=rows, labels=labels, answerable=answerable)
+        np.savez(path, rows=rows, labels=labels, answerable=answerable, group=group)
     data = np.load(path)
-    return data["rows"], data["labels"], data["answerable"]
+    return data["rows"], data["labels"], data["answerable"], data["group"]
 
 
-def figures(examples: Examples, model: Model, threshold: float) -> dict[str, float]:
+def firsts(examples: Examples, rank: Model) -> Examples:
+    """Each question's example that the ranking model puts first (the first of a tie, as the answerer does)."""
+    probabilities = rank.probabilities(examples[0])
+    group = examples[3]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    split = np.split(probabilities, starts[1:])
+    best = np.asarray([start + np.argmax(p) for start, p in zip(starts, split, strict=True)])
+    return examples[0][best], examples[1][best], examples[2][best], examples[3][best]
+
+
+def fitted(sets: list[Examples], shares: list[float]) -> Confidence:
+    """The ranking model, fitted on every shortlisted sentence, and the deciding one, on those it puts first."""
+    rows, labels, *_ = (np.concatenate(parts) for parts in zip(*sets, strict=True))
+    rank = fit(rows, labels, balanced(sets, shares))
+    first = [firsts(examples, rank) for examples in sets]
+    rows, labels, *_ = (np.concatenate(parts) for parts in zip(*first, strict=True))
+    return Confidence(rank, fit(rows, labels, balanced(first, shares)))
+
+
+def figures(examples: Examples, models: Confidence, threshold: float) -> dict[str, float]:
     """Decision figures: P@1 (the top sentence is right), abstention, false abstention, accuracy."""
-    rows, labels, answerable = examples
-    answered = model.probabilities(rows) >= threshold
-    right = (answered & answerable & (labels > 0)) | (~answered & ~answerable)
+    rows, labels, answerable, _ = firsts(examples, models.rank)
+    answered, top_right = models.decide.probabilities(rows) >= threshold, labels > 0
+    right = (answered & answerable & top_right) | (~answered & ~answerable)
 
     def mean(values: np.ndarray) -> float:
         return float(np.mean(values)) if len(values) else 0.0  # a cross-validation fold may lack a kind
 
     return {
-        "p@1": mean(labels[answerable] > 0),
-        "answered right": mean(answered[answerable] & (labels[answerable] > 0)),
+        "p@1": mean(top_right[answerable]),
+        "answered right": mean(answered[answerable] & top_right[answerable]),
         "abstention": mean(~answered[~answerable]),
         "false abstention": mean(~answered[answerable]),
         "accuracy": mean(right),
     }
 
 
-def choose_threshold(model: Model, sets: list[Examples], tie_break: list[Examples] | None = None) -> float:
+def choose_threshold(models: Confidence, sets: list[Examples], tie_break: list[Examples] | None = None) -> float:
     """The threshold with the best mean accuracy over the sets, averaged over a window of +-0.02 (the sets are
     small, so a lone peak is noise). Among thresholds within NOISE of the best,
     the one best on `tie_break` (the tune sets: validation alone is flat over a wide range, 0.25 to 0.39 in the
@@ -164,7 +191,7 @@ def choose_threshold(model: Model, sets: list[Examples], tie_break: list[Example
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
     def smoothed(examples: list[Examples]) -> np.ndarray:
-        accuracy = np.asarray([np.mean([figures(s, model, t)["accuracy"] for s in examples]) for t in grid])
+        accuracy = np.asarray([np.mean([figures(s, models, t)["accuracy"] for s in examples]) for t in grid])
         return np.convolve(np.pad(accuracy, 2, mode="edge"), np.ones(5) / 5, mode="valid")
 
     chosen = smoothed(sets)
@@ -174,36 +201,37 @@ def choose_threshold(model: Model, sets: list[Examples], tie_break: list[Example
 
 
 def balanced(sets: list[Examples], shares: list[float]) -> np.ndarray:
-    """Sample weights that give each set its share of the total weight, and within each, unanswerable
-    questions as much weight, in all, as answerable ones (SQuAD train has few; Normans is half unanswerable)."""
-    return np.concatenate(
-        [
-            np.where(answerable, 0.5 / answerable.mean(), 0.5 / (1 - answerable.mean())) * share / len(answerable)
-            for (_, _, answerable), share in zip(sets, shares, strict=True)
-        ]
-    )
+    """Sample weights that give each set its share of the total weight, within each, unanswerable questions as
+    much weight, in all, as answerable ones (SQuAD train has few; Normans is half unanswerable), and within each
+    question, each shortlisted sentence the same share."""
+    weights = []
+    for (_, _, answerable, group), share in zip(sets, shares, strict=True):
+        _, first, sizes = np.unique(group, return_index=True, return_counts=True)
+        asked = answerable[first]
+        per_question = np.where(asked, 0.5 / asked.mean(), 0.5 / (1 - asked.mean())) * share / len(asked)
+        weights.append(np.repeat(per_question / sizes, sizes))
+    return np.concatenate(weights)
 
 
 def cross_validated(sets: list[Examples], shares: list[float], folds: int = 5) -> list[float]:
     """Each tune set's decision accuracy on held-out folds (contiguous blocks, so that a SQuAD article's questions
     stay together), with the model fitted, and its threshold chosen, on the other folds."""
-    blocks = [np.array_split(np.arange(len(answerable)), folds) for _, _, answerable in sets]
+    blocks = [np.array_split(np.unique(group), folds) for *_, group in sets]
     right = np.zeros(len(sets))
     for k in range(folds):
-        kept = [
-            subset(examples, np.setdiff1d(np.arange(len(examples[0])), b[k]))
-            for examples, b in zip(sets, blocks, strict=True)
-        ]
-        rows, labels, _ = (np.concatenate(parts) for parts in zip(*kept, strict=True))
-        model = fit(rows, labels, balanced(kept, shares))
-        threshold = choose_threshold(model, kept)
+        others = [np.concatenate([*b[:k], *b[k + 1 :]]) for b in blocks]
+        kept = [subset(examples, questions) for examples, questions in zip(sets, others, strict=True)]
+        models = fitted(kept, shares)
+        threshold = choose_threshold(models, kept)
         for n, (examples, b) in enumerate(zip(sets, blocks, strict=True)):
-            right[n] += figures(subset(examples, b[k]), model, threshold)["accuracy"] * len(b[k])
-    return [float(r) / len(examples[0]) for r, examples in zip(right, sets, strict=True)]
+            right[n] += figures(subset(examples, b[k]), models, threshold)["accuracy"] * len(b[k])
+    return [float(r) / len(np.unique(examples[3])) for r, examples in zip(right, sets, strict=True)]
 
 
-def subset(examples: Examples, rows: np.ndarray) -> Examples:
-    return examples[0][rows], examples[1][rows], examples[2][rows]
+def subset(examples: Examples, questions: np.ndarray) -> Examples:
+    """The examples of these questions (by number)."""
+    kept = np.isin(examples[3], questions)
+    return examples[0][kept], examples[1][kept], examples[2][kept], examples[3][kept]
 
 
 def ensure_weights() -> None:
@@ -213,7 +241,8 @@ def ensure_weights() -> None:
         from_json(json.loads(WEIGHTS.read_text(encoding="utf-8")))
     except (OSError, ValueError, SettingsError):
         zeros = np.zeros(len(FEATURES))
-        WEIGHTS.write_text(json.dumps(Model(zeros, zeros + 1, zeros, 0.0, 0.5).to_json()) + "\n", encoding="utf-8")
+        blank = Model(zeros, zeros + 1, zeros, 0.0, 0.5)
+        WEIGHTS.write_text(json.dumps(Confidence(blank, blank).to_json()) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -251,15 +280,15 @@ def main() -> None:
             held_out = cross_validated(list(tune.values()), [float(x) for x in shares.split(":")])
             print(f"shares {shares}: held-out accuracy", ", ".join(f"{100 * a:.1f}%" for a in held_out))
         return
-    rows, labels, answerable = (np.concatenate(parts) for parts in zip(*tune.values(), strict=True))
-    model = fit(rows, labels, balanced(list(tune.values()), TUNE_SHARES))
-    threshold = choose_threshold(model, list(validation.values()), list(tune.values()))
-    final = Model(model.mean, model.scale, model.coef, model.bias, threshold)
+    models = fitted(list(tune.values()), TUNE_SHARES)
+    threshold = choose_threshold(models, list(validation.values()), list(tune.values()))
+    final = replace(models, decide=replace(models.decide, threshold=threshold))
     WEIGHTS.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
-    print(f"{len(rows)} tune questions ({int((~answerable).sum())} unanswerable); threshold {threshold:.2f}")
+    sentences = sum(len(rows) for rows, *_ in tune.values())
+    print(f"{sentences} shortlisted sentences of the tune questions; threshold {threshold:.2f}")
     for name, examples in {**tune, **validation}.items():
         shown = ", ".join(f"{key} {100 * value:.1f}%" for key, value in figures(examples, final, threshold).items())
-        print(f"  {name:16} ({len(examples[0])}): {shown}")
+        print(f"  {name:16} ({len(np.unique(examples[3]))}): {shown}")
     held_out = cross_validated(list(tune.values()), TUNE_SHARES)
     shown = ", ".join(f"{name} {100 * a:.1f}%" for name, a in zip(tune, held_out, strict=True))
     print(f"  5-fold held-out accuracy on tune: {shown}")

@@ -1,11 +1,13 @@
-"""The confidence model: a weighted logistic regression over the features of the best-ranked sentence."""
+"""The confidence models: weighted logistic regressions over the features of the shortlisted sentences."""
 
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 
-from bot.answering.confidence import fit, shipped
+from bot.answering.confidence import fit, from_json, shipped
 from bot.answering.features import FEATURES, row
+from index.errors import SettingsError
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ def test_a_sample_weight_counts_like_repeating_the_row() -> None:
     assert np.allclose(doubled.probabilities(rows), weighted.probabilities(rows), atol=0.02)
 
 
-def test_the_features_compare_a_sentence_with_those_ranked_below_it() -> None:
+def test_the_features_compare_a_sentence_with_the_other_shortlisted_ones() -> None:
     question = "How many ships sailed to England in 1066?"
     ranked = [
         Ranked("In 1066, 700 ships sailed to England.", dense=0.7, coverage=0.9),
@@ -40,19 +42,27 @@ def test_the_features_compare_a_sentence_with_those_ranked_below_it() -> None:
     first = dict(zip(FEATURES, row(question, ranked, 0, weight, None, 0.3), strict=True))
     second = dict(zip(FEATURES, row(question, ranked, 1, weight, None, 0.3), strict=True))
     assert first["margin"] == ranked[0].score - ranked[1].score
-    assert second["margin"] == ranked[1].score - ranked[2].score  # the runner-up is not weighed against the first
+    assert second["margin"] == ranked[1].score - ranked[0].score  # the runner-up is weighed against the first
     assert first["dense_margin"] < 0  # the runner-up is more similar, yet covers less
     assert first["numbers"] == 1.0 and second["numbers"] == 0.0
     assert first["names"] == 1.0 and first["type_asked"] == first["type_held"] == 1.0
     assert first["speaker_asked"] == 0.0 and first["retrieval"] == 0.3
 
 
-def test_the_shipped_model_is_more_confident_of_a_covering_sentence() -> None:
+def test_the_shipped_models_rank_first_and_are_more_confident_of_a_covering_sentence() -> None:
     question = "How many ships did the Normans build?"
     weight = {"ship": 2.0, "norman": 1.0, "build": 1.0}
     covering = [Ranked("The Normans built 300 ships.", dense=0.75, coverage=1.0), Ranked("x", dense=0.2)]
     lacking = [Ranked("The weather was 3 degrees.", dense=0.2, coverage=0.0), Ranked("x", dense=0.2)]
-    model = shipped()
-    good = model.probabilities(row(question, covering, 0, weight, None, 0.5)[None])[0]
-    poor = model.probabilities(row(question, lacking, 0, weight, None, 0.5)[None])[0]
-    assert good > model.threshold > poor
+    models = shipped()
+    rows = np.stack([row(question, covering, 0, weight, None, 0.5), row(question, lacking, 0, weight, None, 0.5)])
+    good, poor = models.decide.probabilities(rows)
+    assert good > models.decide.threshold > poor
+    ranked_good, ranked_poor = models.rank.probabilities(rows)
+    assert ranked_good > ranked_poor
+
+
+def test_weights_made_for_another_answerer_are_refused_saying_what_to_run() -> None:
+    one_model = shipped().decide.to_json()  # the file's shape before the ranking model
+    with pytest.raises(SettingsError, match="make train"):
+        from_json(one_model)  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
-"""The confidence model: logistic regression, in plain numpy, over `bot.answering.features.FEATURES`.
+"""The confidence models: two logistic regressions, in plain numpy, over `bot.answering.features.FEATURES`.
 
-It gives the answerer's best-ranked sentence the probability that it holds the answer; the answerer abstains
-below `threshold`. The weights ship as `bot/confidence.json`, written by `make train`
+One ranks the answerer's shortlisted sentences again by how likely each holds the answer; the other gives the
+sentence ranked first the probability that it does, and the answerer abstains below its threshold. (One model for
+both ranks well but decides poorly: the best of ten sentences' probabilities is no probability that the best one
+answers.) The weights ship as `bot/answering/confidence.json`, written by `make train`
 (benchmarks/train_confidence.py): fitted on the tune questions only, the threshold chosen on validation.
 """
 
@@ -48,6 +50,17 @@ class Model:
         }
 
 
+@dataclass(frozen=True)
+class Confidence:
+    """`rank` orders a question's shortlisted sentences; `decide` judges the first, abstaining below its threshold."""
+
+    rank: Model
+    decide: Model
+
+    def to_json(self) -> dict[str, object]:
+        return {"rank": self.rank.to_json(), "decide": self.decide.to_json()}
+
+
 def fit(rows: np.ndarray, labels: np.ndarray, sample: np.ndarray, l2: float = 1.0, steps: int = 50) -> Model:
     """Weighted maximum-likelihood logistic regression with an L2 penalty, by Newton's method (a few dozen
     steps); `sample` weighs each row (to balance answerable and unanswerable questions)."""
@@ -68,11 +81,16 @@ def fit(rows: np.ndarray, labels: np.ndarray, sample: np.ndarray, l2: float = 1.
     return Model(mean, scale, w[:-1], float(w[-1]), 0.5)
 
 
-def from_json(data: dict[str, object]) -> Model:
-    """A model from its weights file's contents, refused when it was made for other features."""
-    if data.get("features") != list(FEATURES):
-        msg = f"{WEIGHTS.name} was trained on other features; run `make train`"
+def from_json(data: dict[str, dict[str, object]]) -> Confidence:
+    """The models from their weights file's contents, refused when made for other features or an older answerer."""
+    models = [data.get(key) for key in ("rank", "decide")]
+    if not all(isinstance(model, dict) and model.get("features") == list(FEATURES) for model in models):
+        msg = f"{WEIGHTS.name} was trained for another answerer; run `make train`"
         raise SettingsError(msg)
+    return Confidence(model_of(data["rank"]), model_of(data["decide"]))
+
+
+def model_of(data: dict[str, object]) -> Model:
 
     def array(key: str) -> np.ndarray:
         return np.asarray(data[key], dtype=np.float64)
@@ -81,6 +99,6 @@ def from_json(data: dict[str, object]) -> Model:
 
 
 @cache
-def shipped() -> Model:
-    """The model in the package's weights file, read once."""
+def shipped() -> Confidence:
+    """The models in the package's weights file, read once."""
     return from_json(json.loads(WEIGHTS.read_text(encoding="utf-8")))

@@ -1,7 +1,8 @@
 """The extractive answerer: picks the sentences that answer the question and cites them, or abstains.
 
 Sentences are ranked by similarity and weighted term coverage; a small trained model (bot.answering.confidence)
-then judges whether the first one answers, and abstains below its threshold.
+then ranks the best-ranked few again by how likely each answers, and another judges whether the first then does,
+abstaining below its threshold.
 """
 
 from __future__ import annotations
@@ -43,21 +44,25 @@ SYNONYM = 0.65
 SPEAKER_TOPIC = 0.3
 SECOND_CITATION = 0.75  # a confident runner-up this close to the best sentence's score is cited too
 RUNNER_UP = 0.75  # ... at this share of the threshold (tune: SQuAD recall +0.6 points, 12 more characters p50)
+SHORTLIST = 10  # how many of the best-ranked sentences the model ranks again
 Weights = dict[str, dict[str, float]]  # document version -> question term -> its weight there
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One question (or one part of a two-part question): its sentences best first, and whether the first
-    answers: the confidence model's features of it and its probability."""
+    """One question (or one part of a two-part question): its sentences best first, and for the shortlisted
+    first ones, the confidence model's features and the probability that they answer."""
 
     question: str
     who: str | None  # the person a "what did X say" question asks about
     ranked: list[Candidate]
-    row: np.ndarray
-    confidence: float
-    second: float = 0.0  # the model's probability for the runner-up, when its score is close to the first's
+    rows: np.ndarray  # the features of ranked[: len(rows)]
+    probabilities: list[float]  # ... and the probability that each answers, were it ranked first
     by_role: bool = False  # `ranked` holds only sentences giving the title a "who is the CEO of X?" question asks for
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[0] if self.probabilities else 0.0
 
 
 class ExtractiveAnswerer:
@@ -70,7 +75,7 @@ class ExtractiveAnswerer:
     def __init__(self, embeddings: NamedEmbeddings, min_confidence: float | None = None) -> None:
         self.embeddings = embeddings
         self.model = shipped()
-        self.threshold = self.model.threshold if min_confidence is None else min_confidence
+        self.threshold = self.model.decide.threshold if min_confidence is None else min_confidence
         self.vectors = Vectors(embeddings)
 
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
@@ -135,7 +140,7 @@ class ExtractiveAnswerer:
     def decide(self, question: str, retrieval: Retrieval, candidates: list[Candidate], who: str | None) -> Decision:
         """Rank by similarity and coverage (only sentences with the asked number, sum or date; only the asked
         speaker's quotations, when they have some; only sentences naming the person asked for by role), then let
-        the model judge the first."""
+        the model rank the first few again by how likely each answers."""
         holder = None if who else role_holder(question, [c.text for c in candidates])
         if holder:  # the sentences that give them the title (none for NOBODY)
             candidates = [c for c in candidates if holder.titled_in(c.text)]
@@ -147,19 +152,21 @@ class ExtractiveAnswerer:
         quoted = [c for c in scored if c.theirs]
         ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
         if not ranked:
-            return Decision(question, who, [], np.zeros(len(features.FEATURES)), 0.0, by_role=holder is not None)
-        close = len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score
-        rows = [self.features(question, ranked, n, weight, who, retrieval) for n in range(1 + close)]
-        probabilities = self.model.probabilities(np.stack(rows)).tolist()
-        second = probabilities[1] if close else 0.0
-        return Decision(question, who, ranked, rows[0], probabilities[0], second, holder is not None)
+            return Decision(question, who, [], np.zeros((0, len(features.FEATURES))), [], holder is not None)
+        shortlist = ranked[:SHORTLIST]
+        rows = np.stack([self.features(question, shortlist, n, weight, who, retrieval) for n in range(len(shortlist))])
+        order = np.argsort(-self.model.rank.probabilities(rows), kind="stable")
+        reranked, rows = [shortlist[n] for n in order] + ranked[SHORTLIST:], rows[order]
+        probabilities = self.model.decide.probabilities(rows).tolist()
+        return Decision(question, who, reranked, rows, probabilities, holder is not None)
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
         """The second sentence too, when its score is close to the first's and the model is nearly as sure of it
         as it must be of a first sentence, unless it repeats the first's words (a manual's repeated lines)."""
         first, second = decision.ranked[0], decision.ranked[1:2]
-        close = second and decision.second >= RUNNER_UP * self.threshold
-        return second if close and second[0].text != first.text else []
+        close = second and second[0].score >= SECOND_CITATION * first.score
+        sure = close and decision.probabilities[1] >= RUNNER_UP * self.threshold
+        return second if sure and second[0].text != first.text else []
 
     def question_terms(
         self, question: str, who: str | None, candidates: list[Candidate]

@@ -1,9 +1,10 @@
-"""What the confidence model sees of a question's best-ranked sentence: does it give what the question asks?
+"""What the confidence model sees of a candidate sentence: does it give what the question asks?
 
-The answerer ranks sentences by similarity and term coverage; the model only decides whether the first one
-answers. Every feature comes from what the answerer already has (MiniLM similarities, the weighted question
-terms, the passage's fused retrieval score), so deciding costs no extra model call. `FEATURES` names the
-columns of `row`, in order; the weights file repeats them, so weights made for other features are refused.
+The answerer ranks sentences by similarity and term coverage; the model weighs the best-ranked few, ranks them
+again by its probability, and decides whether the first then answers. Every feature comes from what the answerer
+already has (MiniLM similarities, the weighted question terms, the passage's fused retrieval score), so deciding
+costs no extra model call. `FEATURES` names the columns of `row`, in order; the weights file repeats them, so
+weights made for other features are refused.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ FEATURES = (
     "numbers",  # share of the question's numbers the sentence (or the one before) has
     "speaker_asked",  # a "what did X say" question
     "speaker_quoted",  # ... and the sentence quotes X
-    "margin",  # ranking score minus the runner-up's
-    "dense_margin",  # similarity minus the best similarity of the other sentences
+    "margin",  # ranking score minus the best score of the other shortlisted sentences
+    "dense_margin",  # similarity minus the best similarity of the other shortlisted sentences
     "words",  # how many content words the question has
     "retrieval",  # the passage's fused (dense + BM25) retrieval score
+    "position",  # its place in the shortlist, which the ranking score orders (0: first)
 )
 NAME = re.compile(r"(?<!^)\b[A-Z][\w-]+")
 FIRST_WORD = re.compile(r"^\W*\w+")
@@ -76,9 +78,9 @@ def term_shares(weight: dict[str, float], own: set[str]) -> tuple[float, float]:
 def row(
     question: str, ranked: Sequence[Sentence], n: int, weight: dict[str, float], quoted: bool | None, retrieval: float
 ) -> np.ndarray:
-    """The FEATURES of the n-th ranked sentence (the first, or the runner-up), against those ranked below it;
-    `weight` weighs the question's terms, `quoted` says whether it quotes the asked speaker (None: none asked)."""
-    best, others = ranked[n], ranked[n + 1 :]
+    """The FEATURES of the n-th ranked sentence, against the other ones; `weight` weighs the question's terms,
+    `quoted` says whether it quotes the asked speaker (None: none asked)."""
+    best, others = ranked[n], [*ranked[:n], *ranked[n + 1 :]]
     kind = answer_type(question)
     found = set(terms(f"{best.context} {best.text}")) | set(NUMBER.findall(f"{best.context} {best.text}"))
     exact, missing = term_shares(weight, held_terms(best.text))
@@ -97,5 +99,6 @@ def row(
         best.dense - max((other.dense for other in others), default=0.0),
         float(len(weight)),
         retrieval,
+        float(n),
     ]
     return np.asarray(values, dtype=np.float64)
