@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from bot.answering.confidence import fit, from_json, shipped
+from bot.answering.confidence import Confidence, Model, fit, from_json, shipped
 from bot.answering.features import FEATURES, row
 from index.errors import SettingsError
 
@@ -66,3 +66,10 @@ def test_weights_made_for_another_answerer_are_refused_saying_what_to_run() -> N
     one_model = shipped().decide.to_json()  # the file's shape before the ranking model
     with pytest.raises(SettingsError, match="make train"):
         from_json(one_model)  # type: ignore[arg-type]
+
+
+def test_the_ranking_model_puts_another_sentence_first_only_when_that_much_likelier() -> None:
+    rank = Model(np.zeros(1), np.ones(1), np.ones(1), 0.0, 0.5)  # the larger the one feature, the likelier
+    rows = np.array([[0.0], [0.3], [-1.0]])  # in the ranking score's order: 0.50, 0.57, 0.27
+    assert list(Confidence(rank, rank, overrule=0.0).order(rows)) == [1, 0, 2]
+    assert list(Confidence(rank, rank, overrule=0.1).order(rows)) == [0, 1, 2]

@@ -56,9 +56,19 @@ class Confidence:
 
     rank: Model
     decide: Model
+    overrule: float = 0.0  # how much likelier another sentence must be to go before the ranking score's first
+
+    def order(self, rows: np.ndarray) -> np.ndarray:
+        """The shortlist's order (its rows come in the ranking score's order): likeliest to answer first, but the
+        score's first stays first unless another is `overrule` likelier."""
+        chances = self.rank.probabilities(rows)
+        order = np.argsort(-chances, kind="stable")
+        if chances[order[0]] < chances[0] + self.overrule:
+            order = np.r_[0, order[order != 0]]
+        return order
 
     def to_json(self) -> dict[str, object]:
-        return {"rank": self.rank.to_json(), "decide": self.decide.to_json()}
+        return {"rank": self.rank.to_json(), "decide": self.decide.to_json(), "overrule": self.overrule}
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, sample: np.ndarray, l2: float = 1.0, steps: int = 50) -> Model:
@@ -87,7 +97,7 @@ def from_json(data: dict[str, dict[str, object]]) -> Confidence:
     if not all(isinstance(model, dict) and model.get("features") == list(FEATURES) for model in models):
         msg = f"{WEIGHTS.name} was trained for another answerer; run `make train`"
         raise SettingsError(msg)
-    return Confidence(model_of(data["rank"]), model_of(data["decide"]))
+    return Confidence(model_of(data["rank"]), model_of(data["decide"]), float(data.get("overrule", 0.0)))  # type: ignore[arg-type]
 
 
 def model_of(data: dict[str, object]) -> Model:

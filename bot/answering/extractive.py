@@ -56,13 +56,10 @@ class Decision:
     question: str
     who: str | None  # the person a "what did X say" question asks about
     ranked: list[Candidate]
-    rows: np.ndarray  # the features of ranked[: len(rows)]
-    probabilities: list[float]  # ... and the probability that each answers, were it ranked first
+    rows: np.ndarray  # the features of ranked[: len(rows)], the shortlist
+    confidence: float  # the probability that the first answers
+    second: float = 0.0  # ... and that the second does, were it first among the sentences below it
     by_role: bool = False  # `ranked` holds only sentences giving the title a "who is the CEO of X?" question asks for
-
-    @property
-    def confidence(self) -> float:
-        return self.probabilities[0] if self.probabilities else 0.0
 
 
 class ExtractiveAnswerer:
@@ -152,20 +149,21 @@ class ExtractiveAnswerer:
         quoted = [c for c in scored if c.theirs]
         ranked = sorted(quoted or scored, key=lambda c: -c.score)  # the speaker's words, when some are asked
         if not ranked:
-            return Decision(question, who, [], np.zeros((0, len(features.FEATURES))), [], holder is not None)
+            return Decision(question, who, [], np.zeros((0, len(features.FEATURES))), 0.0, by_role=holder is not None)
         shortlist = ranked[:SHORTLIST]
         rows = np.stack([self.features(question, shortlist, n, weight, who, retrieval) for n in range(len(shortlist))])
-        order = np.argsort(-self.model.rank.probabilities(rows), kind="stable")
-        reranked, rows = [shortlist[n] for n in order] + ranked[SHORTLIST:], rows[order]
-        probabilities = self.model.decide.probabilities(rows).tolist()
-        return Decision(question, who, reranked, rows, probabilities, holder is not None)
+        order = self.model.order(rows)
+        ranked, rows = [shortlist[n] for n in order] + ranked[SHORTLIST:], rows[order]
+        below = [self.features(question, ranked[1:SHORTLIST], 0, weight, who, retrieval) for _ in ranked[1:2]]
+        confidence, *second = self.model.decide.probabilities(np.stack([rows[0], *below])).tolist()
+        return Decision(question, who, ranked, rows, confidence, second[0] if second else 0.0, holder is not None)
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
         """The second sentence too, when its score is close to the first's and the model is nearly as sure of it
         as it must be of a first sentence, unless it repeats the first's words (a manual's repeated lines)."""
         first, second = decision.ranked[0], decision.ranked[1:2]
         close = second and second[0].score >= SECOND_CITATION * first.score
-        sure = close and decision.probabilities[1] >= RUNNER_UP * self.threshold
+        sure = close and decision.second >= RUNNER_UP * self.threshold
         return second if sure and second[0].text != first.text else []
 
     def question_terms(
