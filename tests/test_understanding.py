@@ -255,16 +255,30 @@ def test_a_follow_up_to_a_speaker_question_asks_for_no_ones_words(make_bot: Call
     assert any("3 March 2024" in citation.text for citation in answer.citations), answer.text
 
 
+@pytest.mark.parametrize(
+    "question", ["what did arlott think of the car park?", "how did arlott describe the car park?"]
+)
 def test_what_someone_thought_of_a_topic_none_of_their_quotations_is_on_is_answered_about_them(
-    make_bot: Callable[..., Citebot],
+    make_bot: Callable[..., Citebot], question: str
 ) -> None:
     bot = council_bot(
         make_bot, "Arlott opposed the plan for a car park on the quay, calling it “a waste of the harbour.”"
     )
     scope = frozenset({"council.md"})
-    answer = bot.ask("what did arlott think of the car park?", sources=scope)
+    answer = bot.ask(question, sources=scope)
     assert answer.citations and "opposed the plan for a car park" in answer.citations[0].text, answer.text
     assert bot.ask("what did mayor dunne say about the car park?", sources=scope).abstained  # no one of that name
+
+
+def test_what_someone_wrote_but_is_never_quoted_saying_is_answered_by_the_sentence_about_it(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    """ "what did X's office tweet?": the documents quote no one by that name, but tell what the office posted."""
+    bot = council_bot(make_bot, "In May, Arlott’s office posted a tweet asking visitors to book the ferry ahead.")
+    scope = frozenset({"council.md"})
+    answer = bot.ask("what did arlott's office tweet?", sources=scope)
+    assert answer.citations and "asking visitors to book" in answer.citations[0].text, answer.text
+    assert bot.ask("what did dunne's office tweet?", sources=scope).abstained
 
 
 def test_a_name_inside_another_name_is_not_the_person_asked_about(make_bot: Callable[..., Citebot]) -> None:

@@ -7,7 +7,6 @@ abstaining below its threshold.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from bot.answering.speakers import (
     asked_phrase,
     asked_speaker,
     held_terms,
+    mentions,
     reports,
     role_holder,
     said_phrase,
@@ -91,13 +91,17 @@ class ExtractiveAnswerer:
         first = decisions[0]
         if len(decisions) == 1 and first.who:
             said = replace(self.answer_speaker(first, scope, quotes_only), confidence=first.confidence)
-            if not (said.abstained and topic(question, first.who)):
+            if not said.abstained:
                 return said
-            # none of their quotations is on the topic, but a sentence about them may answer it ("what did X
-            # think of the war?": "X criticized ..., calling the invasion “unacceptable.”"), found by their name
-            about = about_them(question, first.who)
-            plain = self.decide(about, self.for_part(about, question, retrieval), candidates_of(retrieval), None)
-            if not (plain.ranked and plain.confidence >= self.threshold and mentions(plain.ranked[0], first.who)):
+            # none of their words is quoted or reported (on the topic), but a sentence about them may answer: "what
+            # did X think of the war?": "X criticized ..., calling the invasion “unacceptable.”", found by their
+            # name; "what did X's office tweet?": "X's office posted a tweet that ..."
+            plain = first
+            if topic(question, first.who):
+                about = about_them(question, first.who)
+                plain = self.decide(about, self.for_part(about, question, retrieval), candidates_of(retrieval), None)
+            best = plain.ranked[0] if plain.ranked else None
+            if not (best and plain.confidence >= self.threshold and mentions(f"{best.context} {best.text}", first.who)):
                 return said
             decisions, first = [plain], plain
         # a sentence naming whoever holds the asked role answers "who is the CEO of X?", sure or not
@@ -275,13 +279,6 @@ class ExtractiveAnswerer:
     @staticmethod
     def cite(n: int, candidate: Candidate) -> Citation:
         return citation_of(n, candidate.info, candidate.passage, candidate.start, candidate.end, candidate.text)
-
-
-def mentions(candidate: Candidate, who: str) -> bool:
-    """Whether the sentence (or the one before it) names the person, by their last name, and not as part of
-    another name ("Bayraktar TB2" is a drone)."""
-    last = re.escape(who.split()[-1])
-    return bool(re.search(rf"\b{last}\b(?!(?-i:\s+[A-Z0-9]))", f"{candidate.context} {candidate.text}", re.I))
 
 
 def by_meaning(words: dict[str, str]) -> dict[str, str]:

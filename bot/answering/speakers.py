@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from bot.answering.question import without_topic
 from index.storage.doc_stats import names
-from index.storage.lexical import terms
+from index.storage.lexical import covered, terms
 
 ASKED = re.compile(
     r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
@@ -206,6 +206,15 @@ def topic(question: str, who: str) -> bool:
     """Whether a "what did X say" question asks about something ("about Russia"), not just for X's words."""
     asked = set(terms(who)) | set(terms(asked_phrase(question) or ""))
     return any(stem not in asked for stem in terms(ACCORDING.sub(" ", ASKED.sub(" ", question))))
+
+
+def mentions(text: str, who: str) -> bool:
+    """Whether the text names the person, by their last name, and not as part of another name ("Bayraktar TB2" is
+    a drone); a phrase no document writes as a name ("the museum's office") by all its words."""
+    if who.islower():
+        return covered(terms(who), set(terms(text))) == 1
+    last = re.escape(who.split()[-1])
+    return bool(re.search(rf"\b{last}\b(?!(?-i:\s+[A-Z0-9]))", text, re.IGNORECASE))
 
 
 def reports(sentence: str, who: str) -> bool:
