@@ -158,8 +158,10 @@ class ExtractiveAnswerer:
         rows = np.stack([self.features(question, shortlist, n, weight, who, retrieval) for n in range(len(shortlist))])
         order = self.model.order(rows)
         ranked, rows = [shortlist[n] for n in order] + ranked[SHORTLIST:], rows[order]
-        below = [self.features(question, ranked[1:SHORTLIST], 0, weight, who, retrieval) for _ in ranked[1:2]]
-        confidence, *second = self.model.decide.probabilities(np.stack([rows[0], *below])).tolist()
+        judged = [rows[0]]
+        if len(ranked) > 1:  # the runner-up, judged as if first among the sentences below it
+            judged.append(self.features(question, ranked[1:SHORTLIST], 0, weight, who, retrieval))
+        confidence, *second = self.model.decide.probabilities(np.stack(judged)).tolist()
         return Decision(question, who, ranked, rows, confidence, second[0] if second else 0.0, holder is not None)
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
