@@ -148,11 +148,16 @@ def cached(name: str, questions: list[tuple[dict[str, Any], str]], compute: Call
     return data["rows"], data["labels"], data["answerable"], data["group"]
 
 
+def bounds(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each question's examples start and end (a question's examples are consecutive)."""
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    return starts, np.r_[starts[1:], len(group)]
+
+
 def firsts(examples: Examples, models: Confidence) -> Examples:
     """Each question's example that the models put first, as the answerer orders them."""
-    rows, group = examples[0], examples[3]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    ends = np.r_[starts[1:], len(group)]
+    rows = examples[0]
+    starts, ends = bounds(examples[3])
     best = np.asarray([start + models.order(rows[start:end])[0] for start, end in zip(starts, ends, strict=True)])
     return examples[0][best], examples[1][best], examples[2][best], examples[3][best]
 
@@ -213,8 +218,8 @@ def balanced(sets: list[Examples], shares: list[float]) -> np.ndarray:
     question, each shortlisted sentence the same share."""
     weights = []
     for (_, _, answerable, group), share in zip(sets, shares, strict=True):
-        _, first, sizes = np.unique(group, return_index=True, return_counts=True)
-        asked = answerable[first]
+        starts, ends = bounds(group)
+        sizes, asked = ends - starts, answerable[starts]
         per_question = np.where(asked, 0.5 / asked.mean(), 0.5 / (1 - asked.mean())) * share / len(asked)
         weights.append(np.repeat(per_question / sizes, sizes))
     return np.concatenate(weights)

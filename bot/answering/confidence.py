@@ -94,13 +94,15 @@ def fit(rows: np.ndarray, labels: np.ndarray, sample: np.ndarray, l2: float = 1.
 def from_json(data: dict[str, dict[str, object]]) -> Confidence:
     """The models from their weights file's contents, refused when made for other features or an older answerer."""
     models = [data.get(key) for key in ("rank", "decide")]
-    if not all(isinstance(model, dict) and model.get("features") == list(FEATURES) for model in models):
+    made_for = all(isinstance(model, dict) and model.get("features") == list(FEATURES) for model in models)
+    if not (made_for and "overrule" in data):
         msg = f"{WEIGHTS.name} was trained for another answerer; run `make train`"
         raise SettingsError(msg)
-    return Confidence(model_of(data["rank"]), model_of(data["decide"]), float(data.get("overrule", 0.0)))  # type: ignore[arg-type]
+    return Confidence(model_of(data["rank"]), model_of(data["decide"]), float(data["overrule"]))  # type: ignore[arg-type]
 
 
 def model_of(data: dict[str, object]) -> Model:
+    """One model from its part of the weights file."""
 
     def array(key: str) -> np.ndarray:
         return np.asarray(data[key], dtype=np.float64)

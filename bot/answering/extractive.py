@@ -58,7 +58,7 @@ class Decision:
     ranked: list[Candidate]
     rows: np.ndarray  # the features of ranked[: len(rows)], the shortlist
     confidence: float  # the probability that the first answers
-    second: float = 0.0  # ... and that the second does, were it first among the sentences below it
+    second: float | None = None  # ... and that the second does, were it first below, when its score is close
     by_role: bool = False  # `ranked` holds only sentences giving the title a "who is the CEO of X?" question asks for
 
 
@@ -159,17 +159,16 @@ class ExtractiveAnswerer:
         order = self.model.order(rows)
         ranked, rows = [shortlist[n] for n in order] + ranked[SHORTLIST:], rows[order]
         judged = [rows[0]]
-        if len(ranked) > 1:  # the runner-up, judged as if first among the sentences below it
+        if len(ranked) > 1 and ranked[1].score >= SECOND_CITATION * ranked[0].score:  # a runner-up to cite too?
             judged.append(self.features(question, ranked[1:SHORTLIST], 0, weight, who, retrieval))
         confidence, *second = self.model.decide.probabilities(np.stack(judged)).tolist()
-        return Decision(question, who, ranked, rows, confidence, second[0] if second else 0.0, holder is not None)
+        return Decision(question, who, ranked, rows, confidence, next(iter(second), None), holder is not None)
 
     def runner_up(self, decision: Decision) -> list[Candidate]:
         """The second sentence too, when its score is close to the first's and the model is nearly as sure of it
         as it must be of a first sentence, unless it repeats the first's words (a manual's repeated lines)."""
         first, second = decision.ranked[0], decision.ranked[1:2]
-        close = second and second[0].score >= SECOND_CITATION * first.score
-        sure = close and decision.second >= RUNNER_UP * self.threshold
+        sure = decision.second is not None and decision.second >= RUNNER_UP * self.threshold
         return second if sure and second[0].text != first.text else []
 
     def question_terms(
