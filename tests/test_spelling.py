@@ -48,3 +48,30 @@ def test_a_question_with_typos_is_answered_like_the_spelt_one(make_bot: Callable
     assert not typed.abstained, typed.text
     assert [c.text for c in typed.citations] == [c.text for c in spelt.citations]
     assert typed.question == "what is the largest modle in the musuem?"  # the user's words are kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("whats the largest model in the museum", "what is the largest model in the museum"),
+        ("what's the largest model in the museum", "what is the largest model in the museum"),
+        ("why doesnt the museum open on monday", "why does the museum not open on monday"),
+        ("why won't volunteers repaint the tug", "why will volunteers not repaint the tug"),
+    ],
+)
+def test_contractions_typed_with_or_without_the_apostrophe_are_no_terms(typed: str, plain: str) -> None:
+    # as terms no sentence holds, "whats" or "doesnt" made the question look as if it asked for something absent
+    assert terms(typed) == terms(plain)
+    assert mended(typed, frequency_in(MUSEUM)).startswith("what is") == plain.startswith("what is")
+
+
+def test_a_question_typed_with_whats_is_answered_like_what_is(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    bot.add_document(Document("museum.md", "Museum", MUSEUM))
+    scope = frozenset({"museum.md"})
+    plain = bot.ask("what is the largest model in the museum?", sources=scope)
+    for typed in ("whats the largest model in the museum?", "what's the largest model in the museum?"):
+        answer = bot.ask(typed, sources=scope)
+        assert not answer.abstained, answer.text
+        assert [c.text for c in answer.citations] == [c.text for c in plain.citations]
+        assert answer.confidence == pytest.approx(plain.confidence, abs=0.02)

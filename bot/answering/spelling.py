@@ -23,6 +23,7 @@ WORDS = Path(__file__).with_name("words.txt")  # WordNet's English words, writte
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 4  # a shorter word has too many one-edit neighbours to guess from
 WORD = re.compile(r"\b[^\W\d_]+\b")  # whole words of letters: "modle3" is a name, not a typo
+WH_IS = re.compile(r"\b(what|who|where|how|when|why)[’']?s\b", re.IGNORECASE)  # "whats" reads as "what is"
 Frequency = Callable[[str], int]  # how many passages hold a (stemmed) term
 
 
@@ -44,7 +45,9 @@ def english_terms() -> frozenset[str]:
 
 
 def mended(question: str, frequency: Frequency) -> str:
-    """The question with each misspelt word replaced by its likeliest one-edit correction."""
+    """The question with each misspelt word replaced by its likeliest one-edit correction, and "what's" (or
+    "whats") written out, as the readers of the question's kind expect."""
+    question = WH_IS.sub(r"\1 is", question)
     first = WORD.search(question)
     return WORD.sub(
         lambda match: mend(match.group(), first is not None and match.start() > first.start(), frequency), question

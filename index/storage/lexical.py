@@ -32,6 +32,12 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself yourselves s t
     say says said tell told ask asked want wants wanted""".split()
 )
+# Contractions, typed with the apostrophe or without: "what's" and "whats" ask what "what" asks, and "won't" says
+# what "not" says; as terms no sentence holds, they made a question look as if it asked for something absent
+CONTRACTIONS = """don't doesn't didn't isn't aren't wasn't weren't won't can't couldn't shouldn't wouldn't hasn't
+    haven't hadn't i'm i've you're you've they're they've we're we've what's who's where's how's that's there's
+    here's""".split()
+STOPWORDS |= {*CONTRACTIONS, *(word.replace("'", "") for word in CONTRACTIONS)}
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +54,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words: what BM25 indexes and what the answerer matches on."""
-    content = [word.removesuffix("'s") for word in words(text) if word not in STOPWORDS]
+    content = [word for word in (word.removesuffix("'s") for word in words(text)) if word not in STOPWORDS]
     return list(stemmer().stemWords([word for word in content if word]))
 
 
