@@ -42,6 +42,7 @@ CODE += ["index/storage/lexical.py", "index/storage/vector_memory.py", "index/do
 from bot.answering.confidence import WEIGHTS, Confidence, Model, fit, from_json  # noqa: E402
 from bot.answering.conversation import Conversation  # noqa: E402
 from bot.answering.features import FEATURES  # noqa: E402
+from bot.answering.question import unframed  # noqa: E402
 from bot.answering.spelling import mended  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core import Citebot, build, clean_question  # noqa: E402
@@ -111,7 +112,8 @@ def example(
     if item.get("context"):
         bot.ask(item["context"], conversation)
     answerer = bot.answerer
-    question = answerer.rewrite(clean_question(item["question"], bot.settings.max_question_chars), conversation)
+    asked = unframed(clean_question(item["question"], bot.settings.max_question_chars))
+    question = answerer.rewrite(asked, conversation)
     question = mended(question, bot.store.lexical_index().frequency)  # as Citebot.answered reads it
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
     decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]

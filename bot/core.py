@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from bot.answering.answer import Answer, Answerer, TokenSink
 from bot.answering.citations import Citation, CitationMismatch
 from bot.answering.conversation import Conversation, on_topic
-from bot.answering.question import without_topic
+from bot.answering.question import unframed, without_topic
 from bot.answering.spelling import mended
 from bot.config import Settings
 from bot.knowledge import KnowledgeBases, Track
@@ -117,13 +117,14 @@ class Citebot:
         parts = self.parts_of(kb)
         parts.store.require_documents()
         scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
-        standalone = parts.answerer.rewrite(question, conversation)
+        asked = unframed(question)
+        standalone = parts.answerer.rewrite(asked, conversation)
         answer, retrieval = self.answered(parts, standalone, scope, quotes_only, on_token)
         last = conversation.last() if conversation else None
-        if answer.abstained and answer.confidence is not None and last and standalone.casefold() == question.casefold():
+        if answer.abstained and answer.confidence is not None and last and standalone.casefold() == asked.casefold():
             # a follow-up may name neither its topic nor anyone ("where would the factory be?"): the answerer
             # that measures its doubt is asked again with the last question as the topic
-            topical, read = self.answered(parts, on_topic(question, last), scope, quotes_only, on_token)
+            topical, read = self.answered(parts, on_topic(asked, last), scope, quotes_only, on_token)
             answer, retrieval = (answer, retrieval) if topical.abstained else (topical, read)
         for citation in answer.citations:
             verify(citation, retrieval.context)
@@ -134,7 +135,7 @@ class Citebot:
             timings_ms={**retrieval.timings_ms, **answer.timings_ms},
         )
         if conversation is not None:  # as read, its pronouns resolved, for the next follow-up's (not its topic)
-            conversation.add(standalone if without_topic(standalone) == standalone else question, answer.text)
+            conversation.add(standalone if without_topic(standalone) == standalone else asked, answer.text)
         return answer
 
     def answered(

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from bot.answering.answer import Answer, abstention
 from bot.answering.conversation import Conversation, Turn, on_topic, resolve_references, with_names
-from bot.answering.question import HOLDS, answer_type, gives
+from bot.answering.question import HOLDS, answer_type, gives, unframed
 from bot.answering.speakers import NOBODY, asked_speaker, held_terms, role_holder
 from bot.cli.app import cli
 from bot.core import Citebot
@@ -617,3 +617,52 @@ def test_the_second_part_s_pronoun_is_the_person_the_first_part_s_answer_names(
     bot, question = council_bot(make_bot, CIDER), "who runs pomona and what did she say about the press?"
     decisions = bot.answerer.decisions(question, bot.retriever.search(question, sources=frozenset({"council.md"})))
     assert [d.question for d in decisions][1] == "what did Dana Whitcombe say about the press", decisions
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("hey, who runs the ferry?", "Who runs the ferry?"),
+        ("can you tell me where the ferry docks please?", "Where the ferry docks?"),
+        ("do you know who the harbour master is", "Who is the harbour master?"),
+        ("i'd like to know when the pier closed", "When the pier closed"),
+        ("according to the article, who runs the ferry?", "Who runs the ferry?"),
+        ("who runs the ferry, in the text?", "Who runs the ferry?"),
+        ("what does the document say about the storm", "What is said about the storm"),
+        ("explain why the pier closed, thanks", "Why the pier closed"),
+        ("what is in the text?", "what is in the text?"),  # the text is what it asks about
+        ("tell me more", "tell me more"),  # nothing left to ask plainly
+        ("does the article mention the storm?", "does the article mention the storm?"),
+    ],
+)
+def test_chat_framing_is_read_off_the_question(typed: str, plain: str) -> None:
+    assert unframed(typed) == plain
+
+
+HARBOUR = (
+    "Kelmouth harbour\n\n"
+    "The ferry to Dunmore is run by the Kelmouth Boat Company. It docks at the north quay, beside the fish market. "
+    "The harbour master, Tomas Reyes, inspects the quay every Friday. "
+    "The old pier closed in 2019 because its timbers had rotted."
+)
+
+
+@pytest.mark.parametrize(
+    ("plain", "framed"),
+    [
+        ("who runs the ferry to dunmore?", "hey, can you tell me who runs the ferry to dunmore?"),
+        ("where does the ferry dock?", "according to the article, where does the ferry dock?"),
+        ("who is the harbour master?", "do you know who the harbour master is?"),
+        ("why did the old pier close?", "what does the text say about why the old pier closed"),
+    ],
+)
+def test_a_framed_question_is_answered_like_the_plain_one(
+    make_bot: Callable[..., Citebot], plain: str, framed: str
+) -> None:
+    bot, scope = bot_over(make_bot, "harbour.md", HARBOUR)
+    expected = bot.ask(plain, sources=scope)
+    answer = bot.ask(framed, sources=scope)
+    assert not expected.abstained, expected.text
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].text == expected.citations[0].text
+    assert answer.question == framed  # the user's words are kept

@@ -174,3 +174,42 @@ def indirect(question: str) -> str:
     if not match:
         return f"the answer to “{question.strip()}”"
     return f"{match.group('wh').lower()} {match.group('rest')} {match.group('be').lower()}"
+
+
+# Chat framing around what is asked: "hey,", "can you tell me", "do you know", "according to the article,",
+# "thanks". Its words are terms no sentence holds, so a framed question looked as if it asked for something
+# absent, and the readers of the question's kind ("^who", "^where") did not see its opening.
+SOURCE_NOUN = r"(?:article|document|doc|docs|documents|text|passage|piece|story)"
+FRAMING = re.compile(
+    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|please|pls|plz)\b[\s,!.:]*)*"
+    r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:tell|show)\s+(?:me|us)\s+"
+    r"|(?:please\s+|pls\s+)?(?:tell|show)\s+(?:me|us)\s+"
+    r"|(?:do|does)\s+(?:you|u|anyone|anybody)\s+know\s+"
+    r"|i(?:'d|’d|\s+would)\s+like\s+to\s+know\s+|i\s+(?:want|need)\s+to\s+know\s+|i\s+wonder\s+|any\s+idea\s+"
+    r"|(?:please\s+)?explain\s+(?=(?:what|who|why|how|where|when|which)\b)"
+    rf"|(?:according\s+to|in|from|based\s+on)\s+(?:the|this|your)\s+{SOURCE_NOUN}\s*,\s*)?",
+    re.IGNORECASE,
+)
+SIGN_OFF = re.compile(
+    r"(?:[\s,]*(?:please|pls|plz|thanks|thank\s+you|thx|lol)|\s+according\s+to\s+(?:the|this)\s+"
+    rf"{SOURCE_NOUN}|,\s*in\s+(?:the|this)\s+{SOURCE_NOUN})\s*([?.!]*)\s*$",
+    re.IGNORECASE,
+)
+# "what does the article say about X?" asks what is said about X: the article is no term of it
+SOURCE_SAYS = re.compile(
+    rf"^(what|how|why|who|where|when)\s+(?:does|do|did)\s+(?:the|this|your)\s+{SOURCE_NOUN}\s+(?:say|mention|state)\b",
+    re.IGNORECASE,
+)
+# "who the CEO of Baykar is" (after "do you know"): the question's own order, which the readers expect
+EMBEDDED = re.compile(r"^(?P<wh>who|what|where|when|which|how\s+\w+)\s+(?P<rest>.+?)\s+(?P<be>is|are|was|were)\W*$")
+
+
+def unframed(question: str) -> str:
+    """The question without chat framing, as it would be asked plainly; a question without any, as it is."""
+    bare = SIGN_OFF.sub(r"\1", FRAMING.sub("", question.strip(), count=1), count=1)
+    bare = SOURCE_SAYS.sub(r"\1 is said", bare, count=1)
+    if bare == question.strip() or len(bare.split()) < 2:  # "tell me more" is no framed question
+        return question
+    if embedded := EMBEDDED.match(bare):
+        bare = f"{embedded['wh']} {embedded['be']} {embedded['rest']}?"
+    return bare[:1].upper() + bare[1:]
