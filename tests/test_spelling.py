@@ -75,3 +75,8 @@ def test_a_question_typed_with_whats_is_answered_like_what_is(make_bot: Callable
         assert not answer.abstained, answer.text
         assert [c.text for c in answer.citations] == [c.text for c in plain.citations]
         assert answer.confidence == pytest.approx(plain.confidence, abs=0.02)
+
+
+def test_chat_fillers_are_no_terms() -> None:
+    assert terms("what does the museum actually keep, lol") == terms("what does the museum keep")
+    assert terms("btw is it really open on monday pls") == terms("is it open on monday")

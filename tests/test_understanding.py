@@ -47,6 +47,19 @@ def test_the_asked_speaker_is_found_by_name_in_any_case_or_by_role(question: str
     assert asked_speaker(question, [ARTICLE]) == person
 
 
+def test_a_boss_is_whoever_leads_the_body_by_its_own_title(make_bot: Callable[..., Citebot]) -> None:
+    """A union's boss is its general secretary, a party's its leader."""
+    text = (
+        "Dock workers walked out on Monday. “We will not go back for less,” said the union's general secretary, "
+        "Mirela Dobrev. The party leader, Jonas Vik, said the vote on the harbour budget was fair."
+    )
+    bot, scope = bot_over(make_bot, "strike.md", text)
+    union = bot.ask("what did the union boss say?", sources=scope)
+    party = bot.ask("what did the party's boss say about the vote?", sources=scope)
+    assert not union.abstained and "We will not go back" in union.citations[0].text, union.text
+    assert not party.abstained and "Jonas Vik" in party.citations[0].text, party.text
+
+
 @pytest.mark.parametrize(
     ("question", "quoted"),
     [

@@ -31,7 +31,7 @@ CHAIR = "[Cc]hair(?:man|woman|person)?"
 STATE = "[Pp]resident|[Ll]eader|[Pp]rime [Mm]inister"  # a country's heads: "the head of turkey"
 ROLES = {
     "ceo": CEO,
-    "boss": f"{CEO}|president|chairman|head|[Mm]anaging [Dd]irector|owner",
+    "boss": f"{CEO}|president|chairman|head|[Mm]anaging [Dd]irector|owner|[Gg]eneral [Ss]ecretary|leader",
     "chief": f"{CEO}|head",
     "head": f"{CEO}|head|chairman|director|{STATE}",
     "exec": CEO,

@@ -38,6 +38,7 @@ CONTRACTIONS = """don't doesn't didn't isn't aren't wasn't weren't won't can't c
     haven't hadn't i'm i've you're you've they're they've we're we've what's who's where's how's that's there's
     here's""".split()
 STOPWORDS |= {*CONTRACTIONS, *(word.replace("'", "") for word in CONTRACTIONS)}
+STOPWORDS |= {"actually", "really", "basically", "btw", "anyway", "please", "pls", "plz", "lol"}  # chat's fillers
 
 
 @lru_cache(maxsize=1)
