@@ -80,3 +80,17 @@ def test_a_question_typed_with_whats_is_answered_like_what_is(make_bot: Callable
 def test_chat_fillers_are_no_terms() -> None:
     assert terms("what does the museum actually keep, lol") == terms("what does the museum keep")
     assert terms("btw is it really open on monday pls") == terms("is it open on monday")
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("what's the max size of the tug's boiler", "what is the maximum size of the tug's boiler"),
+        ("how many min does the tour take", "how many minutes does the tour take"),  # the full word held
+        ("is the museum info desk open", "is the museum info desk open"),  # the documents write "info" too
+        ("what is the repo of the tug", "what is the repo of the tug"),  # nor its full word: left as typed
+    ],
+)
+def test_short_forms_are_read_as_the_full_words_the_documents_write(question: str, read: str) -> None:
+    text = f"{MUSEUM} The tour takes 40 minutes; ask at the info desk. The boiler's maximum pressure is 9 bar."
+    assert mended(question, frequency_in(text)) == read

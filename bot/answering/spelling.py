@@ -6,7 +6,7 @@ documents, into a word one edit away (a letter added, swapped, changed or droppe
 the documents hold, or a stopword ("wher" -> "where"): English words before the documents' own forms, then the
 likeliest slip, then the commoner word. An English word the documents lack stays as typed, since a question
 about something absent should stay unanswered; a name (a capitalised word past the first) only becomes a word
-of the documents.
+of the documents. Short forms ("max", "config") are read as the full words the documents write.
 """
 
 from __future__ import annotations
@@ -25,6 +25,19 @@ MIN_LENGTH = 4  # a shorter word has too many one-edit neighbours to guess from
 WORD = re.compile(r"\b[^\W\d_]+\b")  # whole words of letters: "modle3" is a name, not a typo
 WH_IS = re.compile(r"\b(what|who|where|how|when|why)[’']?s\b", re.IGNORECASE)  # "whats" reads as "what is"
 Frequency = Callable[[str], int]  # how many passages hold a (stemmed) term
+# Short forms people type, read as the first of their full words that the documents hold, when they do not hold
+# the short form itself ("max" -> "maximum")
+ABBREVIATIONS = {
+    "max": "maximum", "min": "minimum|minutes", "info": "information", "config": "configuration",
+    "docs": "documentation", "repo": "repository", "dir": "directory", "env": "environment",
+    "auth": "authentication|authorization", "app": "application", "spec": "specification", "lib": "library",
+    "pkg": "package", "msg": "message", "num": "number", "admin": "administrator", "var": "variable",
+    "arg": "argument", "args": "arguments", "param": "parameter", "params": "parameters", "func": "function",
+    "impl": "implementation", "sec": "seconds|security", "secs": "seconds", "ms": "milliseconds", "mins": "minutes",
+    "hrs": "hours", "approx": "approximately", "govt": "government", "dept": "department", "corp": "corporation",
+    "mgmt": "management", "yr": "year", "yrs": "years", "temp": "temperature|temporary", "db": "database",
+    "dev": "developer|development", "devs": "developers", "prod": "production|product",
+}  # fmt: skip
 
 
 @cache
@@ -57,6 +70,10 @@ def mended(question: str, frequency: Frequency) -> str:
 def mend(word: str, later: bool, frequency: Frequency) -> str:
     """A misspelt word's correction, or the word (`later`: it is not the question's first word)."""
     lower = word.lower()
+    if not held(lower, frequency):  # a short form the documents write out in full
+        full = next((w for w in ABBREVIATIONS.get(lower, "").split("|") if w and held(w, frequency)), None)
+        if full:
+            return full
     if len(lower) < MIN_LENGTH or lower in STOPWORDS or known(lower, frequency):
         return word
     name = later and word[0].isupper()
