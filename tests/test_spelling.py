@@ -94,3 +94,10 @@ def test_chat_fillers_are_no_terms() -> None:
 def test_short_forms_are_read_as_the_full_words_the_documents_write(question: str, read: str) -> None:
     text = f"{MUSEUM} The tour takes 40 minutes; ask at the info desk. The boiler's maximum pressure is 9 bar."
     assert mended(question, frequency_in(text)) == read
+
+
+def test_words_that_only_frame_what_is_asked_are_no_terms() -> None:
+    # the answer tells what happened, where, or whose, in other words: as terms they looked absent from it
+    assert terms("what happened to the tug in 1912?") == terms("what to the tug in 1912?")
+    assert terms("where did the repainting occur") == terms("where did the repainting")
+    assert terms("whose model is the largest, according to the museum?") == terms("model is the largest, museum")

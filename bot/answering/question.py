@@ -83,9 +83,8 @@ HOLDS: dict[str, Callable[[str], bool]] = {
 # words that only restate the kind a question asks for: "where is X based?" asks where X is, and a sentence
 # saying "X, located in Y" answers it without the word "based"
 RESTATING = {
-    "place": {"located", "based", "headquartered", "situated", "happen", "happened", "occur", "occurred"},
+    "place": {"located", "based", "headquartered", "situated"},
     "money": {"cost", "costs", "price", "priced"},
-    "date": {"happen", "happened", "occur", "occurred"},
 }
 REQUIRED = frozenset({"money", "number", "version", "date"})  # a sentence without the asked detail cannot answer these
 
