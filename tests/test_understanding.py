@@ -470,6 +470,10 @@ def test_years_before_1500_and_centuries_are_dates(sentence: str, dated: bool) -
         ("version", "added: v18.3.0", "in which version was fs.cp added?", True),
         ("version", "The header carries a version field.", "which version is the protocol?", False),
         ("date", "added: v4.2.0", "When was fs.cp added?", True),
+        # a measure asked by its name: "what is the uid of X?" wants a number
+        ("number", "The backup user owns the tape archives.", "what is the uid of the backup user?", False),
+        ("number", "The backup user has uid 34.", "What is the UID of the backup user", True),
+        ("number", "Turnout rose to 71 percent.", "what was the percentage of voters who turned out", True),
     ],
 )
 def test_the_asked_detail_must_go_beyond_what_the_question_names(
