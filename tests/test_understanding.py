@@ -683,3 +683,18 @@ def test_a_framed_question_is_answered_like_the_plain_one(
     assert not answer.abstained, answer.text
     assert answer.citations[0].text == expected.citations[0].text
     assert answer.question == framed  # the user's words are kept
+
+
+def test_a_follow_up_naming_a_year_is_answered_by_a_sentence_with_that_year(make_bot: Callable[..., Citebot]) -> None:
+    """ "and in 2017?" after "what raise did they offer?" asks about 2017, not the last answer again."""
+    text = (
+        "The port authority offered the dockers a 4 percent raise on Tuesday. "
+        "The last strike, in 2017, ended after nine days with a 3 percent raise."
+    )
+    bot, scope = bot_over(make_bot, "port.md", text)
+    conversation = Conversation()
+    first = bot.ask("what raise did the port authority offer the dockers?", conversation, sources=scope)
+    assert "4 percent" in first.citations[0].text, first.text
+    follow_up = bot.ask("and in 2017?", conversation, sources=scope)
+    assert not follow_up.abstained, follow_up.text
+    assert "in 2017" in follow_up.citations[0].text, follow_up.text

@@ -115,8 +115,23 @@ INSIDE = re.compile(r"\b(?:in|at|near|inside|outside|within|on)\s+(?:the\s+)?[A-
 
 
 def expected_kind(question: str) -> Callable[[str], bool] | None:
-    """A test that an answering sentence must pass, or None when any sentence may answer. A "when" that may ask
-    for a condition only ranks."""
+    """A test that an answering sentence must pass, or None when any sentence may answer: it holds the asked
+    detail, and the numbers a follow-up names itself."""
+    tests = [test for test in (asked_detail(question), follow_up_numbers(question)) if test]
+    return (lambda sentence: all(test(sentence) for test in tests)) if tests else None
+
+
+def follow_up_numbers(question: str) -> Callable[[str], bool] | None:
+    """ "and in 2017?" asks the last question again about 2017: the answer must name the year, or it answers the
+    last question again. None unless the question carries its last one as topic and names a number."""
+    own = without_topic(question)
+    numbers = NUMBER.findall(own) if own != question else []
+    return (lambda sentence: set(numbers) <= set(NUMBER.findall(sentence))) if numbers else None
+
+
+def asked_detail(question: str) -> Callable[[str], bool] | None:
+    """A test that the sentence holds the kind of detail asked for; a "when" that may ask for a condition only
+    ranks."""
     kind = answer_type(question)
     if kind == "place" and WHERE_WITHIN.match(question):
         return lambda sentence: bool(INSIDE.search(beyond(question, sentence)))
