@@ -649,6 +649,9 @@ def test_the_second_part_s_pronoun_is_the_person_the_first_part_s_answer_names(
         ("explain why the pier closed, thanks", "Why the pier closed"),
         ("what is in the text?", "what is in the text?"),  # the text is what it asks about
         ("tell me more", "tell me more"),  # nothing left to ask plainly
+        ("name the harbour master", "What is the harbour master"),  # a request asks a question
+        ("could you list the ferries that run in winter?", "What are the ferries that run in winter?"),
+        ("describe the storm", "What is the storm"),
         ("does the article mention the storm?", "does the article mention the storm?"),
     ],
 )
@@ -671,6 +674,7 @@ HARBOUR = (
         ("where does the ferry dock?", "according to the article, where does the ferry dock?"),
         ("who is the harbour master?", "do you know who the harbour master is?"),
         ("why did the old pier close?", "what does the text say about why the old pier closed"),
+        ("who is the harbour master?", "name the harbour master"),
     ],
 )
 def test_a_framed_question_is_answered_like_the_plain_one(

@@ -198,14 +198,22 @@ def indirect(question: str) -> str:
 # "thanks". Its words are terms no sentence holds, so a framed question looked as if it asked for something
 # absent, and the readers of the question's kind ("^who", "^where") did not see its opening.
 SOURCE_NOUN = r"(?:article|document|doc|docs|documents|text|passage|piece|story)"
+ASKING = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"  # "can you tell me ..."
+WH = r"(?:what|who|whom|whose|why|how|where|when|which|if|whether)\b"
 FRAMING = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|um+|please|pls|plz)\b[\s,!.:]*)*"
-    r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:tell|show)\s+(?:me|us)\s+"
-    r"|(?:please\s+|pls\s+)?(?:tell|show)\s+(?:me|us)\s+"
+    rf"(?:{ASKING}(?:tell|show|explain\s+to)\s+(?:me|us)\s+(?={WH})"
     r"|(?:do|does)\s+(?:you|u|anyone|anybody)\s+know\s+"
     r"|i(?:'d|’d|\s+would)\s+like\s+to\s+know\s+|i\s+(?:want|need)\s+to\s+know\s+|i\s+wonder\s+|any\s+idea\s+"
-    r"|(?:please\s+)?explain\s+(?=(?:what|who|why|how|where|when|which)\b)"
+    rf"|(?:please\s+)?explain\s+(?={WH})"
     rf"|(?:according\s+to|in|from|based\s+on)\s+(?:the|this|your)\s+{SOURCE_NOUN}\s*,\s*)?",
+    re.IGNORECASE,
+)
+# a request instead of a question: "name the CEO of X", "list the drones ...", "describe the campaign"
+REQUEST = re.compile(
+    rf"^{ASKING}(?:(?:name|identify)\s+(?=(?:the|a|an|one|two|three|some|all|any|each|every)\b)"
+    r"|(?P<list>list)\s+(?=(?:the|all|any|some|every|each)\b)"
+    rf"|(?:give\s+me|describe|explain|(?:tell|show)\s+(?:me|us)(?:\s+about)?)\s+(?!{WH}|more\b))",
     re.IGNORECASE,
 )
 SIGN_OFF = re.compile(
@@ -224,10 +232,16 @@ EMBEDDED = re.compile(r"^(?P<wh>who|what|where|when|which|how\s+\w+)\s+(?P<rest>
 
 def unframed(question: str) -> str:
     """The question without chat framing, as it would be asked plainly; a question without any, as it is."""
-    bare = SIGN_OFF.sub(r"\1", FRAMING.sub("", question.strip(), count=1), count=1)
+    bare = REQUEST.sub(asked_instead, FRAMING.sub("", question.strip(), count=1), count=1)
+    bare = SIGN_OFF.sub(r"\1", bare, count=1)
     bare = SOURCE_SAYS.sub(r"\1 is said", bare, count=1)
-    if bare == question.strip() or len(bare.split()) < 2:  # "tell me more" is no framed question
+    if bare == question.strip() or len(bare.split()) < 2:  # nothing left to ask ("hey there")
         return question
     if embedded := EMBEDDED.match(bare):
         bare = f"{embedded['wh']} {embedded['be']} {embedded['rest']}?"
     return bare[:1].upper() + bare[1:]
+
+
+def asked_instead(request: re.Match[str]) -> str:
+    """The question a request asks: "name the CEO" what the CEO is, "list the drones" what they are."""
+    return "what are " if request["list"] else "what is "
