@@ -117,8 +117,7 @@ class Citebot:
         parts = self.parts_of(kb)
         parts.store.require_documents()
         scope = frozenset(self.find_source(name, kb=kb) for name in sources) if sources else None
-        asked = unframed(question)
-        standalone = parts.answerer.rewrite(asked, conversation)
+        standalone = parts.answerer.rewrite(asked := unframed(question), conversation)
         answer, retrieval = self.answered(parts, standalone, scope, quotes_only, on_token)
         last = conversation.last() if conversation else None
         if answer.abstained and answer.confidence is not None and last and standalone.casefold() == asked.casefold():
