@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +24,7 @@ from bot.answering.answer import Answer
 from bot.answering.citations import verify
 from bot.core import Citebot
 from bot.evaluation.llama import free_port
+from index.documents import Document
 
 # the small files the tests need, copied into the repository: a clone has nothing beside it
 DATA = Path(__file__).resolve().parent / "data"
@@ -32,6 +33,13 @@ ATTACKS = DATA / "bipia_text_attack_test.json"  # BIPIA planted instructions, fo
 
 
 CHROMA = Path(sys.executable).with_name("chroma")
+
+
+def bot_over(make_bot: Callable[..., Citebot], name: str, text: str) -> tuple[Citebot, frozenset[str]]:
+    """A bot holding one document, and the scope that asks only that document."""
+    bot = make_bot()
+    bot.add_document(Document(name, name.split(".")[0].capitalize(), text))
+    return bot, frozenset({name})
 
 
 def dev_questions() -> list[dict[str, Any]]:

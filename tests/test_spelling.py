@@ -8,8 +8,8 @@ import pytest
 
 from bot.answering.spelling import mended
 from bot.core import Citebot
-from index.documents import Document
 from index.storage.lexical import terms
+from tests.helpers import bot_over
 
 MUSEUM = (
     "The harbour museum keeps a collection of ship models. Its largest model is a steam tug built in 1912. "
@@ -40,9 +40,7 @@ def test_misspelt_words_become_the_documents_words_and_others_stay(question: str
 
 
 def test_a_question_with_typos_is_answered_like_the_spelt_one(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
-    bot.add_document(Document("museum.md", "Museum", MUSEUM))
-    scope = frozenset({"museum.md"})
+    bot, scope = bot_over(make_bot, "museum.md", MUSEUM)
     spelt = bot.ask("what is the largest model in the museum?", sources=scope)
     typed = bot.ask("what is the largest modle in the musuem?", sources=scope)
     assert not typed.abstained, typed.text
@@ -66,9 +64,7 @@ def test_contractions_typed_with_or_without_the_apostrophe_are_no_terms(typed: s
 
 
 def test_a_question_typed_with_whats_is_answered_like_what_is(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
-    bot.add_document(Document("museum.md", "Museum", MUSEUM))
-    scope = frozenset({"museum.md"})
+    bot, scope = bot_over(make_bot, "museum.md", MUSEUM)
     plain = bot.ask("what is the largest model in the museum?", sources=scope)
     for typed in ("whats the largest model in the museum?", "what's the largest model in the museum?"):
         answer = bot.ask(typed, sources=scope)

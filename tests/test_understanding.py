@@ -13,14 +13,7 @@ from bot.answering.speakers import NOBODY, asked_speaker, held_terms, role_holde
 from bot.cli.app import cli
 from bot.core import Citebot
 from index.documents import Document
-
-
-def bot_over(make_bot: Callable[..., Citebot], name: str, text: str) -> tuple[Citebot, frozenset[str]]:
-    """A bot holding one document, and the scope that asks only that document."""
-    bot = make_bot()
-    bot.add_document(Document(name, name.split(".")[0].capitalize(), text))
-    return bot, frozenset({name})
-
+from tests.helpers import bot_over
 
 ARTICLE = (
     "The report comes after the CEO of Baykar, Haluk Bayraktar spoke with CNN. "

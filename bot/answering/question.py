@@ -205,7 +205,7 @@ FRAMING = re.compile(
     rf"(?:{ASKING}(?:tell|show|explain\s+to)\s+(?:me|us)\s+(?={WH})"
     r"|(?:do|does)\s+(?:you|u|anyone|anybody)\s+know\s+"
     r"|i(?:'d|’d|\s+would)\s+like\s+to\s+know\s+|i\s+(?:want|need)\s+to\s+know\s+|i\s+wonder\s+|any\s+idea\s+"
-    rf"|(?:please\s+)?explain\s+(?={WH})"
+    rf"|explain\s+(?={WH})"
     rf"|(?:according\s+to|in|from|based\s+on)\s+(?:the|this|your)\s+{SOURCE_NOUN}\s*,\s*)?",
     re.IGNORECASE,
 )

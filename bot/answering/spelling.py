@@ -70,8 +70,8 @@ def mended(question: str, frequency: Frequency) -> str:
 def mend(word: str, later: bool, frequency: Frequency) -> str:
     """A misspelt word's correction, or the word (`later`: it is not the question's first word)."""
     lower = word.lower()
-    if not held(lower, frequency):  # a short form the documents write out in full
-        full = next((w for w in ABBREVIATIONS.get(lower, "").split("|") if w and held(w, frequency)), None)
+    if lower in ABBREVIATIONS and not held(lower, frequency):  # a short form the documents write out in full
+        full = next((w for w in ABBREVIATIONS[lower].split("|") if held(w, frequency)), None)
         if full:
             return full
     if len(lower) < MIN_LENGTH or lower in STOPWORDS or known(lower, frequency):
