@@ -116,7 +116,7 @@ class OneSided(Retriever):
     """citebot's retrieval with only one of its two rankings: "dense" or "lexical"."""
 
     def __init__(self, side: str, hybrid: Retriever) -> None:
-        super().__init__(hybrid.store, hybrid.embeddings, hybrid.depth, hybrid.before, hybrid.whole)
+        super().__init__(hybrid.store, hybrid.embeddings, hybrid.depth, hybrid.around, hybrid.whole)
         self.side = side
 
     def rankings(
