@@ -103,11 +103,9 @@ def source_of(bot: Citebot, doc: str) -> str:
     return next(info.source for info in bot.documents() if info.source.rsplit("/", 1)[-1] == doc)
 
 
-def example(
-    bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """The features of the question's shortlisted sentences, and whether each holds a gold span (or, when
-    `starts`, the start of one); a question with no sentence gets one row of zeros, labelled wrong."""
+def shortlisted(bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool) -> tuple[Any, list[bool]]:
+    """The answerer's decision on the question (of its first part, for a two-part one), and whether each of its
+    shortlisted sentences holds a gold span (or, when `starts`, the start of one)."""
     conversation = Conversation()
     if item.get("context"):
         bot.ask(item["context"], conversation)
@@ -117,13 +115,22 @@ def example(
     question = mended(question, bot.store.lexical_index().frequency)  # as Citebot.answered reads it
     retrieval = bot.retriever.search(question, sources=frozenset({source}) if scoped else None)
     decision = answerer.decisions(question, retrieval)[0]  # type: ignore[attr-defined]
-    if not decision.ranked:
-        return np.zeros((1, len(FEATURES))), np.zeros(1)
     spans = item.get("spans", []) if item["answerable"] else []
     labels = [
         c.passage.source == source and any(c.start <= s and (e <= c.end or (starts and s < c.end)) for s, e in spans)
         for c in decision.ranked[: len(decision.rows)]
     ]
+    return decision, labels
+
+
+def example(
+    bot: Citebot, item: dict[str, Any], source: str, scoped: bool, starts: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The features of the question's shortlisted sentences, and their labels (see `shortlisted`); a question
+    with no sentence gets one row of zeros, labelled wrong."""
+    decision, labels = shortlisted(bot, item, source, scoped, starts)
+    if not decision.ranked:
+        return np.zeros((1, len(FEATURES))), np.zeros(1)
     order = np.argsort(decision.rows[:, FEATURES.index("position")])  # the ranking score's order, as `order` wants
     return decision.rows[order], np.asarray(labels, dtype=np.float64)[order]
 
@@ -285,10 +292,10 @@ def main() -> None:
     def bank_questions(name: str) -> list[tuple[dict[str, Any], str]]:
         return [(item, source_of(bank_bot, item["doc"])) for item in jsonl(BANK / name)]
 
-    def squad_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+    def squad_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, np.ndarray]:
         return example(squad_bot, item, source, scoped=True, starts=False)
 
-    def bank_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, bool]:
+    def bank_example(item: dict[str, Any], source: str) -> tuple[np.ndarray, np.ndarray]:
         return example(bank_bot, item, source, scoped=False, starts=True)
 
     tune = {
