@@ -12,11 +12,16 @@ it from the rest (ROC AUC: the answerer's confidence; the reader's best score; b
 on bank tune); and the reader's time per question. Tune: benchmarks/bank/tune.jsonl. Validation: the bank's
 validation half and the SQuAD Normans article. Writes benchmarks/results/reader.json.
 
-    .venv/bin/python benchmarks/reader.py      # about 25 minutes on 2 cores
+`--cost` measures instead what a cross-encoder of MiniLM's size (no weights for one ship here) would add to the
+answerer's time, on the validation questions' shortlists. Writes benchmarks/results/reader-cost.json.
+
+    .venv/bin/python benchmarks/reader.py          # about 25 minutes on 2 cores
+    .venv/bin/python benchmarks/reader.py --cost   # about 3 minutes
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -55,12 +60,16 @@ class Reader:
         return float(np.mean(chosen - np.log(np.exp(logits).sum(axis=1))))
 
 
-def scored(reader: Reader, bot: Any, questions: list[tuple[dict[str, Any], str]], scoped: bool) -> list[dict]:
+def shortlists(bot: Any, questions: list[tuple[dict[str, Any], str]], scoped: bool) -> list[tuple[dict, Any, list]]:
+    """Per question: its item, the answerer's decision and its shortlist's labels (see `shortlisted`)."""
+    return [(item, *shortlisted(bot, item, source, scoped, starts=not scoped)) for item, source in questions]
+
+
+def scored(reader: Reader, questions: list[tuple[dict, Any, list]]) -> list[dict]:
     """Per question: whether it is answerable, its shortlist's labels in the answerer's order, the answerer's
     confidence in its first sentence, and the reader's score of each."""
     found = []
-    for item, source in questions:
-        decision, labels = shortlisted(bot, item, source, scoped, starts=not scoped)
+    for item, decision, labels in questions:
         started = time.perf_counter()
         reads = [reader.likelihood(candidate.text, decision.question) for candidate in decision.ranked[: len(labels)]]
         found.append(
@@ -72,6 +81,33 @@ def scored(reader: Reader, bot: Any, questions: list[tuple[dict[str, Any], str]]
                 "seconds": time.perf_counter() - started,
             }
         )
+    return found
+
+
+def cross_encoder_cost(embeddings: Any, questions: list[tuple[dict, Any, list]]) -> dict[str, dict[str, int]]:
+    """What a cross-encoder of MiniLM's size would add per question: one pass of MiniLM's encoder over the
+    question paired with each of its first 3 or 10 shortlisted sentences, with 1 torch thread (as citebot runs)
+    or 2 (p50 and p95 ms)."""
+    import torch
+
+    from index.minilm import encode
+
+    found = {}
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        for read in (3, 10):
+            times = []
+            for _, decision, labels in questions:
+                pairs = [(decision.question, candidate.text) for candidate in decision.ranked[: min(read, len(labels))]]
+                started = time.perf_counter()
+                if pairs:
+                    encode(embeddings.encoder, embeddings.tokenizer, pairs)
+                times.append(1000 * (time.perf_counter() - started))
+            found[f"torch threads {threads}, sentences {read}"] = {
+                "p50 ms": round(float(np.median(times))),
+                "p95 ms": round(float(np.percentile(times, 95))),
+            }
+    torch.set_num_threads(1)
     return found
 
 
@@ -106,15 +142,22 @@ def auc(scores: np.ndarray, positive: np.ndarray) -> float:
 def main() -> None:
     from index.embeddings import LocalEmbeddings
 
-    embeddings, reader = LocalEmbeddings(), Reader()
+    embeddings = LocalEmbeddings()
     bank = bot_over("bank", bank_documents(), embeddings)
     normans = squad("dev")
     squad_bot = bot_over("squad", [doc for doc, _ in squad("train") + normans], embeddings)
-    sets = {
-        name: scored(reader, bank, [(item, source_of(bank, item["doc"])) for item in jsonl(BANK / name)], False)
+    asked = {
+        name: shortlists(bank, [(item, source_of(bank, item["doc"])) for item in jsonl(BANK / name)], False)
         for name in ("tune.jsonl", "validation.jsonl")
     }
-    sets["Normans"] = scored(reader, squad_bot, [(item, doc.source) for doc, items in normans for item in items], True)
+    asked["Normans"] = shortlists(squad_bot, [(item, doc.source) for doc, items in normans for item in items], True)
+    if sys.argv[1:] == ["--cost"]:
+        cost = cross_encoder_cost(embeddings, asked["validation.jsonl"] + asked["Normans"])
+        print(table(["cross-encoder", "p50 ms", "p95 ms"], [[k, *v.values()] for k, v in cost.items()]))
+        print("saved", save("reader-cost", {"machine": machine(), "cross-encoder cost": cost}))
+        return
+    reader = Reader()
+    sets = {name: scored(reader, questions) for name, questions in asked.items()}
     weight = max(WEIGHTS, key=lambda w: precision(sets["tune.jsonl"], w))
     rows, answered = answerability(sets["tune.jsonl"])
     both = fit(rows, answered.astype(float), np.ones(len(rows)))
