@@ -8,9 +8,10 @@ likelihood, as in UPR, Sachan et al. 2022: the mean log-probability of the quest
 Per set: the share of answerable questions whose right sentence is in the shortlist (the ceiling of any
 re-ranking); precision@1 of the answerer's first sentence, of the reader's, and of the answerer's order with the
 reader's score added (its weight chosen on bank tune); how well each tells a question whose first sentence answers
-it from the rest (ROC AUC: the answerer's confidence; the reader's best score; both, in one logistic model fitted
-on bank tune); and the reader's time per question. Tune: benchmarks/bank/tune.jsonl. Validation: the bank's
-validation half and the SQuAD Normans article. Writes benchmarks/results/reader.json.
+it from the rest (ROC AUC: the answerer's confidence; the reader's score of that sentence; both, with the reader's
+margin over its best other sentence, in one logistic model fitted on bank tune); and the reader's time per
+question. Tune: benchmarks/bank/tune.jsonl. Validation: the bank's validation half and the SQuAD Normans article.
+Writes benchmarks/results/reader.json.
 
 `--cost` measures instead what a cross-encoder of MiniLM's size (no weights for one ship here) would add to the
 answerer's time, on the validation questions' shortlists. Writes benchmarks/results/reader-cost.json.
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import machine, save, table
+from common import machine, percentile, save, table
 from train_confidence import BANK, bank_documents, bot_over, jsonl, shortlisted, source_of, squad
 
 from bot.answering.confidence import fit
@@ -92,7 +93,7 @@ def cross_encoder_cost(embeddings: Any, questions: list[tuple[dict, Any, list]])
 
     from index.minilm import encode
 
-    found = {}
+    found, running = {}, torch.get_num_threads()
     for threads in (1, 2):
         torch.set_num_threads(threads)
         for read in (3, 10):
@@ -104,10 +105,10 @@ def cross_encoder_cost(embeddings: Any, questions: list[tuple[dict, Any, list]])
                     encode(embeddings.encoder, embeddings.tokenizer, pairs)
                 times.append(1000 * (time.perf_counter() - started))
             found[f"torch threads {threads}, sentences {read}"] = {
-                "p50 ms": round(float(np.median(times))),
-                "p95 ms": round(float(np.percentile(times, 95))),
+                "p50 ms": round(percentile(times, 0.5)),
+                "p95 ms": round(percentile(times, 0.95)),
             }
-    torch.set_num_threads(1)
+    torch.set_num_threads(running)
     return found
 
 
@@ -174,7 +175,7 @@ def main() -> None:
             "AUC both": auc(both.probabilities(rows), answered),
         }
         results[name] = {"questions": len(questions), **{key: round(value, 3) for key, value in figures.items()}}
-        milliseconds = 1000 * float(np.median([q["seconds"] for q in questions]))
+        milliseconds = percentile([1000 * q["seconds"] for q in questions], 0.5)
         results[name]["reader ms per question (p50)"] = round(milliseconds)
     metrics = list(results["tune.jsonl"])
     print(table(["set", *metrics], [[name, *r.values()] for name, r in results.items()]))
